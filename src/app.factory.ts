@@ -1,0 +1,38 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { NextFunction, Request, Response } from 'express';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { BitwardenExceptionFilter, renderError, toVaultError } from './common/errors/bitwarden-exception.filter';
+import { NestPinoLogger } from './common/logging/logger';
+import { requestLogger } from './common/logging/request-logger';
+import { createValidationPipe } from './common/validation/validation';
+
+/**
+ * Builds the application: one HTTP(S) server for the API, identity, admin and both hubs; the DOMAIN path
+ * as base path; Bitwarden error bodies for everything, parser errors included.
+ */
+export async function createApp(config: AppConfig): Promise<INestApplication> {
+  mkdirSync(config.dataFolder, { recursive: true });
+  const httpsOptions = config.tls ? { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: new NestPinoLogger(),
+    httpsOptions,
+  });
+  app.disable('x-powered-by');
+  app.use(requestLogger(config));
+  app.use(express.json({ limit: config.requestBodyLimit, type: ['application/json', 'application/*+json', 'text/json'] }));
+  app.use(express.urlencoded({ limit: config.requestBodyLimit, extended: false }));
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const vaultError = toVaultError(error);
+    res.status(vaultError.status).json(renderError(vaultError, req.path));
+  });
+  if (config.basePath) app.setGlobalPrefix(config.basePath);
+  app.useGlobalFilters(new BitwardenExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  return app;
+}

@@ -1,0 +1,61 @@
+/** Every domain error the server can answer with, mapped to a status and a client-facing message in one place. */
+export enum ErrorCode {
+  BadRequest = 'BadRequest',
+  ValidationFailed = 'ValidationFailed',
+  MalformedJson = 'MalformedJson',
+  BodyTooLarge = 'BodyTooLarge',
+  NotFound = 'NotFound',
+  InvalidClaim = 'InvalidClaim',
+  InvalidToken = 'InvalidToken',
+  TooManyRequests = 'TooManyRequests',
+  TooManyConnections = 'TooManyConnections',
+  Internal = 'Internal',
+  // identity
+  InvalidCredentials = 'InvalidCredentials',
+  InvalidGrant = 'InvalidGrant',
+  UnsupportedGrantType = 'UnsupportedGrantType',
+  InvalidClient = 'InvalidClient',
+  SignupsNotAllowed = 'SignupsNotAllowed',
+  EmailTaken = 'EmailTaken',
+  RegistrationMismatch = 'RegistrationMismatch',
+  InvalidVerificationToken = 'InvalidVerificationToken',
+  InvalidPassword = 'InvalidPassword',
+  // vault
+  CipherNotFound = 'CipherNotFound',
+  FolderNotFound = 'FolderNotFound',
+  StaleCipher = 'StaleCipher',
+  DeviceNotFound = 'DeviceNotFound',
+  UserNotFound = 'UserNotFound',
+  // hub
+  MissingUpgradeHeader = 'MissingUpgradeHeader',
+}
+
+export interface ErrorSpec { status: number; message: string }
+
+export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
+  [ErrorCode.BadRequest]: { status: 400, message: 'Bad request.' },
+  [ErrorCode.ValidationFailed]: { status: 400, message: 'The model state is invalid.' },
+  [ErrorCode.MalformedJson]: { status: 400, message: 'The request body is not valid JSON.' },
+  [ErrorCode.BodyTooLarge]: { status: 413, message: 'The request body is too large.' },
+  [ErrorCode.NotFound]: { status: 404, message: 'Resource not found.' },
+  [ErrorCode.InvalidClaim]: { status: 401, message: 'Invalid claim' },
+  [ErrorCode.InvalidToken]: { status: 401, message: 'Invalid token' },
+  [ErrorCode.TooManyRequests]: { status: 429, message: 'Too many requests, please try again later.' },
+  [ErrorCode.TooManyConnections]: { status: 429, message: 'Too many connections' },
+  [ErrorCode.Internal]: { status: 500, message: 'An internal error occurred.' },
+  [ErrorCode.InvalidCredentials]: { status: 400, message: 'Username or password is incorrect. Try again.' },
+  [ErrorCode.InvalidGrant]: { status: 400, message: 'invalid_grant' },
+  [ErrorCode.UnsupportedGrantType]: { status: 400, message: 'Unsupported grant type.' },
+  [ErrorCode.InvalidClient]: { status: 400, message: 'invalid_client' },
+  [ErrorCode.SignupsNotAllowed]: { status: 400, message: 'Registration not allowed or user already exists' },
+  [ErrorCode.EmailTaken]: { status: 400, message: 'Registration not allowed or user already exists' },
+  [ErrorCode.RegistrationMismatch]: { status: 422, message: 'The KDF settings or salts of the request disagree.' },
+  [ErrorCode.InvalidVerificationToken]: { status: 400, message: 'Invalid email verification token.' },
+  [ErrorCode.InvalidPassword]: { status: 400, message: 'Invalid password' },
+  [ErrorCode.CipherNotFound]: { status: 404, message: 'Resource not found.' },
+  [ErrorCode.FolderNotFound]: { status: 400, message: 'Invalid folder' },
+  [ErrorCode.StaleCipher]: { status: 400, message: 'The client copy of this cipher is out of date. Resync the client and try again.' },
+  [ErrorCode.DeviceNotFound]: { status: 404, message: 'Device not found.' },
+  [ErrorCode.UserNotFound]: { status: 404, message: 'User not found.' },
+  [ErrorCode.MissingUpgradeHeader]: { status: 400, message: 'Missing "Upgrade: websocket" header; the reverse proxy must forward Upgrade and Connection' },
+};

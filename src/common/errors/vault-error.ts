@@ -1,0 +1,16 @@
+import { ERROR_TABLE, ErrorCode } from './error-code';
+
+export interface OAuthError { error: string; error_description?: string }
+
+/** A domain error: services throw these, the exception filter renders them. */
+export class VaultError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details: { validationErrors?: Record<string, string[]>; oauth?: OAuthError; headers?: Record<string, string> } = {},
+  ) {
+    super(message ?? ERROR_TABLE[code].message);
+    this.status = ERROR_TABLE[code].status;
+  }
+}

@@ -1,0 +1,256 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { ENV_SCHEMA, EnvVarSpec } from './env.schema';
+
+export type DatabaseType = 'better-sqlite3' | 'postgres' | 'mysql';
+
+export interface TlsConfig { certPath: string; keyPath: string }
+
+export interface AppConfig {
+  domain: URL;
+  /** Path part of DOMAIN without trailing slash: '' or '/vault'. */
+  basePath: string;
+  /** DOMAIN without trailing slash, e.g. https://vault.example.com/vault */
+  publicUrl: string;
+  address: string;
+  port: number;
+  tls: TlsConfig | null;
+  dataFolder: string;
+  database: { type: DatabaseType; url: string | null; sqlitePath: string | null; migrateOnStart: boolean; busyTimeoutMs: number };
+  requestBodyLimit: string;
+  ipHeader: string | null;
+  trustedProxies: string[];
+  log: { level: string; file: string | null; format: 'json' | 'pretty' };
+  signupsAllowed: boolean;
+  signupsDomainsWhitelist: string[];
+  passwordIterations: number;
+  accessTokenLifetimeSeconds: number;
+  loginRateLimit: { seconds: number; maxBurst: number };
+  adminToken: string | null;
+  trashAutoDeleteDays: number;
+  hub: {
+    enabled: boolean;
+    maxConnectionsPerUser: number;
+    pingIntervalMs: number;
+    handshakeTimeoutMs: number;
+    idleTimeoutMs: number;
+    queueMaxMessages: number;
+    queueMaxBytes: number;
+    stallTimeoutMs: number;
+    revalidateMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export interface LoadedConfig { config: AppConfig; warnings: string[] }
+
+const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
+const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
+
+/** Reads `.env` (if present) under the real environment: real variables win. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string | undefined> {
+  const merged: Record<string, string | undefined> = {};
+  const envFile = env.ENV_FILE ?? join(cwd, '.env');
+  if (existsSync(envFile)) Object.assign(merged, parseDotenv(readFileSync(envFile)));
+  for (const [key, value] of Object.entries(env)) merged[key] = value;
+  return merged;
+}
+
+/** Parses and validates the environment once; collects every problem. */
+export function loadConfig(raw: Record<string, string | undefined>): LoadedConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const values = new Map<string, unknown>();
+
+  for (const spec of ENV_SCHEMA) {
+    const found = lookup(raw, spec, problems);
+    if (spec.obsolete) {
+      if (found !== undefined) {
+        warnings.push(`${spec.name} is obsolete and ignored: WebSocket notifications are served on the main port at /notifications/hub and /notifications/anonymous-hub. Remove the variable and any proxy rule that sends /notifications/hub to port 3012.`);
+      }
+      continue;
+    }
+    const text = found ?? spec.default;
+    if (text === undefined || (text === '' && spec.kind !== 'list' && spec.kind !== 'string')) {
+      values.set(spec.name, undefined);
+      continue;
+    }
+    const parsed = parseValue(spec, text);
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+      problems.push(`${spec.name}: ${parsed.error}`);
+    } else {
+      values.set(spec.name, parsed);
+    }
+  }
+  warnUnknown(raw, warnings);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const get = <T>(name: string): T => values.get(name) as T;
+  const domain = get<URL>('DOMAIN');
+  const basePath = domain.pathname.replace(/\/+$/, '');
+  const dataFolder = resolve(get<string>('DATA_FOLDER'));
+  const tls = parseTls(get<string | undefined>('ROCKET_TLS'), problems);
+  const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const ipHeader = get<string>('IP_HEADER');
+  const config: AppConfig = {
+    domain,
+    basePath,
+    publicUrl: `${domain.origin}${basePath}`,
+    address: get<string>('ROCKET_ADDRESS'),
+    port: get<number>('ROCKET_PORT'),
+    tls,
+    dataFolder,
+    database: { ...database, migrateOnStart: get<boolean>('DATABASE_MIGRATE_ON_START'), busyTimeoutMs: get<number>('SQLITE_BUSY_TIMEOUT_MS') },
+    requestBodyLimit: get<string>('REQUEST_BODY_LIMIT'),
+    ipHeader: ipHeader.toLowerCase() === 'none' ? null : ipHeader.toLowerCase(),
+    trustedProxies: get<string[]>('TRUSTED_PROXIES'),
+    log: { level: get<string>('LOG_LEVEL'), file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT') },
+    signupsAllowed: get<boolean>('SIGNUPS_ALLOWED'),
+    signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
+    passwordIterations: get<number>('PASSWORD_ITERATIONS'),
+    accessTokenLifetimeSeconds: get<number>('ACCESS_TOKEN_LIFETIME_SECONDS'),
+    loginRateLimit: { seconds: get<number>('LOGIN_RATELIMIT_SECONDS'), maxBurst: get<number>('LOGIN_RATELIMIT_MAX_BURST') },
+    adminToken: get<string | undefined>('ADMIN_TOKEN') ?? null,
+    trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    hub: {
+      enabled: get<boolean>('ENABLE_WEBSOCKET'),
+      maxConnectionsPerUser: get<number>('HUB_MAX_CONNECTIONS_PER_USER'),
+      pingIntervalMs: get<number>('HUB_PING_INTERVAL_SECONDS') * 1000,
+      handshakeTimeoutMs: get<number>('HUB_HANDSHAKE_TIMEOUT_SECONDS') * 1000,
+      idleTimeoutMs: get<number>('HUB_IDLE_TIMEOUT_SECONDS') * 1000,
+      queueMaxMessages: get<number>('HUB_QUEUE_MAX_MESSAGES'),
+      queueMaxBytes: get<number>('HUB_QUEUE_MAX_BYTES'),
+      stallTimeoutMs: get<number>('HUB_STALL_TIMEOUT_SECONDS') * 1000,
+      revalidateMs: get<number>('HUB_REVALIDATE_SECONDS') * 1000,
+    },
+  };
+  return { config: Object.freeze(config), warnings };
+}
+
+function lookup(raw: Record<string, string | undefined>, spec: EnvVarSpec, problems: string[]): string | undefined {
+  for (const name of [spec.name, ...(spec.aliases ?? [])]) {
+    const value = raw[name];
+    if (value !== undefined) return value;
+    if (spec.kind === 'secret') {
+      const file = raw[`${name}_FILE`];
+      if (file !== undefined) {
+        try {
+          return readFileSync(file, 'utf8').trim();
+        } catch {
+          problems.push(`${name}_FILE: cannot read the file it names; expected a readable file holding the value of ${name}`);
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function parseValue(spec: EnvVarSpec, text: string): unknown {
+  const value = text.trim();
+  switch (spec.kind) {
+    case 'boolean': {
+      const lower = value.toLowerCase();
+      if (TRUE.has(lower)) return true;
+      if (FALSE.has(lower)) return false;
+      return { error: `"${value}" is not a boolean; expected one of true/t/yes/y/1 or false/f/no/n/0` };
+    }
+    case 'integer': {
+      if (!/^-?\d+$/.test(value)) return { error: `"${value}" is not a whole number; expected an integer between ${spec.min ?? '-∞'} and ${spec.max ?? '∞'}` };
+      const n = Number(value);
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        return { error: `${n} is out of range; expected an integer between ${spec.min ?? '-∞'} and ${spec.max ?? '∞'}` };
+      }
+      return n;
+    }
+    case 'url': {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        return { error: `"${value}" is not an absolute URL; expected the form https://vault.example.com[/path]` };
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: `"${value}" must start with http:// or https://` };
+      if (url.search !== '' || url.hash !== '') return { error: `"${value}" must not carry a query string or fragment; expected https://vault.example.com[/path]` };
+      return url;
+    }
+    case 'enum': {
+      const lower = value.toLowerCase();
+      if (!spec.values?.includes(lower)) return { error: `"${value}" is not accepted; expected one of ${spec.values?.join(', ') ?? ''}` };
+      return lower;
+    }
+    case 'list':
+      return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    case 'secret':
+    case 'string':
+      return value === '' ? undefined : value;
+  }
+}
+
+const KNOWN_PREFIXES = ['PUSH_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_'];
+
+function warnUnknown(raw: Record<string, string | undefined>, warnings: string[]): void {
+  const known = new Set<string>();
+  for (const spec of ENV_SCHEMA) {
+    for (const name of [spec.name, ...(spec.aliases ?? [])]) {
+      known.add(name);
+      known.add(`${name}_FILE`);
+    }
+  }
+  for (const name of Object.keys(raw)) {
+    if (known.has(name) || !KNOWN_PREFIXES.some((p) => name.startsWith(p))) continue;
+    const prefix = KNOWN_PREFIXES.find((p) => name.startsWith(p)) ?? '';
+    const candidates = [...known].filter((k) => k.startsWith(prefix) && !k.endsWith('_FILE'));
+    warnings.push(`${name} is not a known variable${candidates.length ? `; did you mean one of ${candidates.join(', ')}?` : ''}`);
+  }
+}
+
+function parseTls(value: string | undefined, problems: string[]): TlsConfig | null {
+  if (value === undefined) return null;
+  const certs = /certs\s*=\s*"([^"]+)"/.exec(value)?.[1];
+  const key = /key\s*=\s*"([^"]+)"/.exec(value)?.[1];
+  if (!certs || !key) {
+    problems.push(`ROCKET_TLS: "${value}" is not understood; expected {certs="/path/cert.pem",key="/path/key.pem"}`);
+    return null;
+  }
+  for (const [what, path] of [['certs', certs], ['key', key]] as const) {
+    if (!existsSync(path)) problems.push(`ROCKET_TLS: ${what} file "${path}" does not exist; expected {certs="/path/cert.pem",key="/path/key.pem"}`);
+  }
+  return { certPath: certs, keyPath: key };
+}
+
+function parseDatabase(value: string | undefined, dataFolder: string, problems: string[]): { type: DatabaseType; url: string | null; sqlitePath: string | null } {
+  if (value === undefined) return { type: 'better-sqlite3', url: null, sqlitePath: join(dataFolder, 'db.sqlite3') };
+  if (/^postgres(ql)?:\/\//i.test(value)) return { type: 'postgres', url: value, sqlitePath: null };
+  if (/^mysql:\/\//i.test(value)) return { type: 'mysql', url: value, sqlitePath: null };
+  const sqlite = /^sqlite:\/\/(.+)$/i.exec(value)?.[1];
+  const path = sqlite ?? (value.includes('://') ? undefined : value);
+  if (path === undefined) {
+    problems.push('DATABASE_URL: unsupported scheme; expected sqlite:///path/db.sqlite3, a file path, postgresql://user:pass@host/db or mysql://user:pass@host/db');
+    return { type: 'better-sqlite3', url: null, sqlitePath: null };
+  }
+  return { type: 'better-sqlite3', url: null, sqlitePath: isAbsolute(path) ? path : resolve(path) };
+}
+
+/** Configuration with secrets masked, for diagnostics. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  return {
+    domain: config.publicUrl,
+    address: config.address,
+    port: config.port,
+    tls: config.tls !== null,
+    database: config.database.type,
+    dataFolder: config.dataFolder,
+    signupsAllowed: config.signupsAllowed,
+    websocket: config.hub.enabled,
+    adminToken: config.adminToken ? '***' : null,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Every environment variable the server reads, with its kind, default and documentation line.
+ * `.env.example` is checked against this list by a unit test, so neither can drift.
+ */
+export type EnvKind = 'string' | 'boolean' | 'integer' | 'url' | 'enum' | 'secret' | 'list';
+
+export interface EnvVarSpec {
+  name: string;
+  kind: EnvKind;
+  /** Default as written in `.env.example`; undefined means "unset". */
+  default?: string;
+  /** Accepted values for `enum`. */
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  /** One line for `.env.example`. */
+  doc: string;
+  /** Names accepted as aliases (Vaultwarden spellings). The first present wins. */
+  aliases?: readonly string[];
+  /** Obsolete variables are accepted and produce a warning. */
+  obsolete?: string;
+}
+
+export const ENV_SCHEMA: readonly EnvVarSpec[] = [
+  // --- Server ---
+  { name: 'DOMAIN', kind: 'url', default: 'http://localhost:8000', doc: 'Public URL of the server as clients reach it; its path part (e.g. /vault) becomes the base path of every route and hub.' },
+  { name: 'ROCKET_ADDRESS', kind: 'string', default: '0.0.0.0', doc: 'Address to bind (Vaultwarden name).' },
+  { name: 'ROCKET_PORT', kind: 'integer', default: '8000', min: 0, max: 65535, aliases: ['PORT'], doc: 'Port for HTTP(S) and both WebSocket hubs; PORT is accepted too (Vaultwarden name).' },
+  { name: 'ROCKET_TLS', kind: 'string', doc: 'Native HTTPS/WSS: {certs="/path/cert.pem",key="/path/key.pem"} (Vaultwarden form). Unset: plain HTTP behind a TLS proxy.' },
+  { name: 'DATA_FOLDER', kind: 'string', default: './data', doc: 'Folder for the SQLite database and the token signing key; created if missing.' },
+  { name: 'DATABASE_URL', kind: 'string', doc: 'Database: unset = SQLite file DATA_FOLDER/db.sqlite3; sqlite:///path, postgresql://user:pass@host/db or mysql://user:pass@host/db.' },
+  { name: 'DATABASE_MIGRATE_ON_START', kind: 'boolean', default: 'true', doc: 'Run pending migrations at start-up (false when migrations are run separately with npm run migration:run).' },
+  { name: 'SQLITE_BUSY_TIMEOUT_MS', kind: 'integer', default: '5000', min: 0, max: 600000, doc: 'SQLite busy timeout in milliseconds.' },
+  { name: 'REQUEST_BODY_LIMIT', kind: 'string', default: '2mb', doc: 'Largest accepted request body (JSON or form); larger bodies get 413.' },
+  { name: 'IP_HEADER', kind: 'string', default: 'X-Real-IP', doc: 'Header carrying the client IP, trusted only from TRUSTED_PROXIES; "none" to always use the socket address.' },
+  { name: 'TRUSTED_PROXIES', kind: 'list', default: '127.0.0.1,::1', doc: 'Comma-separated proxy addresses whose IP_HEADER / X-Forwarded-For is believed.' },
+  // --- Logging ---
+  { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], doc: 'Log level.' },
+  { name: 'LOG_FILE', kind: 'string', doc: 'Also append JSON log lines to this file.' },
+  { name: 'LOG_FORMAT', kind: 'enum', default: 'json', values: ['json', 'pretty'], doc: 'json (one JSON object a line) or pretty (one readable line an event).' },
+  // --- Accounts and identity ---
+  { name: 'SIGNUPS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow new account registration.' },
+  { name: 'SIGNUPS_DOMAINS_WHITELIST', kind: 'list', default: '', doc: 'Comma-separated email domains allowed to register even when signups are closed; empty = none.' },
+  { name: 'PASSWORD_ITERATIONS', kind: 'integer', default: '600000', min: 100000, max: 10000000, doc: 'Server-side PBKDF2-SHA256 iterations applied to the master password hash.' },
+  { name: 'ACCESS_TOKEN_LIFETIME_SECONDS', kind: 'integer', default: '3600', min: 60, max: 86400, doc: 'Lifetime of access tokens (clients refresh when fewer than 300 s remain).' },
+  { name: 'LOGIN_RATELIMIT_SECONDS', kind: 'integer', default: '60', min: 1, max: 86400, doc: 'Login rate-limit window (per IP and per account).' },
+  { name: 'LOGIN_RATELIMIT_MAX_BURST', kind: 'integer', default: '10', min: 1, max: 100000, doc: 'Login attempts allowed per window.' },
+  { name: 'ADMIN_TOKEN', kind: 'secret', doc: 'Token for the /admin API; unset disables it. ADMIN_TOKEN_FILE is accepted.' },
+  // --- Vault ---
+  { name: 'TRASH_AUTO_DELETE_DAYS', kind: 'integer', default: '30', min: 0, max: 36500, doc: 'Days after which trashed items are purged; 0 keeps them forever.' },
+  // --- Notifications ---
+  { name: 'ENABLE_WEBSOCKET', kind: 'boolean', default: 'true', doc: 'Serve /notifications/hub and /notifications/anonymous-hub on the main port.' },
+  { name: 'HUB_MAX_CONNECTIONS_PER_USER', kind: 'integer', default: '20', min: 1, max: 10000, doc: 'Authenticated hub sockets allowed per user (the next one gets 429).' },
+  { name: 'HUB_PING_INTERVAL_SECONDS', kind: 'integer', default: '15', min: 1, max: 15, doc: 'SignalR Ping interval (clients drop a connection silent for 30 s).' },
+  { name: 'HUB_HANDSHAKE_TIMEOUT_SECONDS', kind: 'integer', default: '15', min: 1, max: 300, doc: 'Close a socket that sends no valid handshake within this time.' },
+  { name: 'HUB_IDLE_TIMEOUT_SECONDS', kind: 'integer', default: '60', min: 5, max: 3600, doc: 'Close a socket from which nothing arrives for this time.' },
+  { name: 'HUB_QUEUE_MAX_MESSAGES', kind: 'integer', default: '100', min: 1, max: 100000, doc: 'Per-socket outbound queue length before it collapses into one SyncVault.' },
+  { name: 'HUB_QUEUE_MAX_BYTES', kind: 'integer', default: '1048576', min: 1024, max: 1073741824, doc: 'Per-socket buffered bytes before the queue collapses.' },
+  { name: 'HUB_STALL_TIMEOUT_SECONDS', kind: 'integer', default: '30', min: 1, max: 3600, doc: 'Close a socket whose buffered data makes no progress for this time.' },
+  { name: 'HUB_REVALIDATE_SECONDS', kind: 'integer', default: '300', min: 5, max: 86400, doc: 'Re-check that every socket\'s device and security stamp are still valid.' },
+  // --- Obsolete (Vaultwarden <= 1.30) ---
+  { name: 'WEBSOCKET_ENABLED', kind: 'string', obsolete: 'ENABLE_WEBSOCKET', doc: 'Obsolete, ignored with a warning: the hubs are served on the main port (see ENABLE_WEBSOCKET).' },
+  { name: 'WEBSOCKET_ADDRESS', kind: 'string', obsolete: 'ENABLE_WEBSOCKET', doc: 'Obsolete, ignored with a warning.' },
+  { name: 'WEBSOCKET_PORT', kind: 'string', obsolete: 'ENABLE_WEBSOCKET', doc: 'Obsolete, ignored with a warning: nothing listens on 3012.' },
+];

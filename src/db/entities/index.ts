@@ -1,0 +1,9 @@
+import { CipherEntity } from './cipher.entity';
+import { DeviceEntity } from './device.entity';
+import { FavoriteEntity } from './favorite.entity';
+import { FolderCipherEntity } from './folder-cipher.entity';
+import { FolderEntity } from './folder.entity';
+import { UserEntity } from './user.entity';
+
+export { CipherEntity, DeviceEntity, FavoriteEntity, FolderCipherEntity, FolderEntity, UserEntity };
+export const ENTITIES = [UserEntity, DeviceEntity, FolderEntity, CipherEntity, FolderCipherEntity, FavoriteEntity];

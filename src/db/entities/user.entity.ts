@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../columns';
+
+@Entity({ name: 'users' })
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ type: 'varchar', length: 255, unique: true }) email!: string;
+  @Column({ type: 'varchar', length: 255, nullable: true }) name!: string | null;
+  @Column({ type: 'boolean', name: 'email_verified', default: false }) emailVerified!: boolean;
+  @Column({ type: 'boolean', default: true }) enabled!: boolean;
+  /** Server-side slow hash of the client's master password hash (base64). */
+  @Column({ type: 'varchar', length: 128, name: 'password_hash' }) passwordHash!: string;
+  @Column({ type: 'varchar', length: 64, name: 'password_salt' }) passwordSalt!: string;
+  @Column({ type: 'integer', name: 'password_iterations' }) passwordIterations!: number;
+  @Column({ type: 'text', name: 'password_hint', nullable: true }) passwordHint!: string | null;
+  @Column({ type: 'integer', name: 'kdf_type' }) kdfType!: number;
+  @Column({ type: 'integer', name: 'kdf_iterations' }) kdfIterations!: number;
+  @Column({ type: 'integer', name: 'kdf_memory', nullable: true }) kdfMemory!: number | null;
+  @Column({ type: 'integer', name: 'kdf_parallelism', nullable: true }) kdfParallelism!: number | null;
+  /** The user key wrapped by the stretched master key (EncString). */
+  @Column({ type: 'text', name: 'user_key' }) userKey!: string;
+  @Column({ type: 'text', name: 'private_key', nullable: true }) privateKey!: string | null;
+  @Column({ type: 'text', name: 'public_key', nullable: true }) publicKey!: string | null;
+  @Column({ type: 'varchar', length: 64, name: 'user_key_id', nullable: true }) userKeyId!: string | null;
+  @Column({ type: 'varchar', length: 36, name: 'security_stamp' }) securityStamp!: string;
+  @Column({ type: 'varchar', length: 64, name: 'api_key' }) apiKey!: string;
+  @Column({ type: 'varchar', length: 16, default: 'en-US' }) culture!: string;
+  @Column({ type: 'varchar', length: 16, name: 'avatar_color', nullable: true }) avatarColor!: string | null;
+  /** JSON text: array of arrays of domains. */
+  @Column({ type: 'text', name: 'equivalent_domains', default: '[]' }) equivalentDomains!: string;
+  /** JSON text: array of excluded global group type numbers. */
+  @Column({ type: 'text', name: 'excluded_global_domains', default: '[]' }) excludedGlobalDomains!: string;
+  @TimestampColumn({ name: 'creation_date' }) creationDate!: Date;
+  @TimestampColumn({ name: 'updated_date' }) updatedDate!: Date;
+  /** Account revision date: every vault write moves it; clients sync when it is newer than their last sync. */
+  @TimestampColumn({ name: 'revision_date' }) revisionDate!: Date;
+}

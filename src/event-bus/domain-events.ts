@@ -1,0 +1,55 @@
+/**
+ * Every domain event and its payload. Feature services emit these from inside their unit of work; the
+ * notifications and push modules consume them. Wire numbers live in common/wire, not here.
+ */
+
+/** Who caused a change: the authenticated user and the device whose token made the request. */
+export interface Actor {
+  userId: string;
+  deviceId: string | null;
+  /** Device identifier (client app id): the ContextId of the change on the hub. */
+  deviceIdentifier: string | null;
+}
+
+export interface CipherChange {
+  cipherId: string;
+  /** Owner for personal ciphers; null for organization ciphers. */
+  userId: string | null;
+  organizationId: string | null;
+  collectionIds: string[] | null;
+  revisionDate: Date;
+  /** Users who receive the change (owner, or users with access). */
+  recipients: string[];
+  actor: Actor | null;
+}
+
+export interface FolderChange { folderId: string; userId: string; revisionDate: Date; actor: Actor }
+
+/** LogOut reasons of bitwarden/server PushNotificationLogOutReason; null for "other". */
+export type LogoutReason = 0 | 1 | null;
+
+export type DomainEventMap = {
+  CipherCreated: CipherChange;
+  /** Edit, trash, restore, archive, attachment change. */
+  CipherUpdated: CipherChange;
+  /** Hard delete; recipients computed before the delete. */
+  CipherDeleted: CipherChange;
+  /** Multi-item operations: one SyncCiphers (4) or SyncVault (5) per affected user. */
+  CiphersBulkChanged: { userIds: string[]; kind: 'ciphers' | 'vault'; reason: 'bulk-delete' | 'bulk-trash' | 'bulk-restore' | 'bulk-move' | 'bulk-archive' | 'import' | 'purge'; actor: Actor | null };
+  FolderCreated: FolderChange;
+  FolderUpdated: FolderChange;
+  FolderDeleted: FolderChange;
+  UserSettingsChanged: { userId: string; actor: Actor | null };
+  /**
+   * The user's sessions end: password change, security-stamp reset, account deletion, admin deauth.
+   * `keepDeviceId`: the acting device that stays signed in (self-service password change).
+   */
+  UserLoggedOut: { userId: string; reason: LogoutReason; actor: Actor | null; keepDeviceId: string | null };
+  /** One device lost its session (deactivated, deleted, refresh token revoked). */
+  DeviceRemoved: { userId: string; deviceId: string; deviceIdentifier: string; actor: Actor | null };
+  AuthRequestCreated: { authRequestId: string; userId: string; requestDeviceIdentifier: string };
+  AuthRequestApproved: { authRequestId: string; userId: string; actor: Actor };
+};
+
+export type DomainEventName = keyof DomainEventMap;
+export type DomainEvent<K extends DomainEventName> = DomainEventMap[K];

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { ConfigError, describeConfig, loadConfig, readEnvironment } from './config/app-config';
+import { configureLogging, getLogger } from './common/logging/logger';
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig(readEnvironment());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) process.stderr.write(`Configuration error: ${problem}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config, warnings } = loaded;
+  configureLogging(config.log);
+  const log = getLogger('Main');
+  for (const warning of warnings) log.warn(warning);
+  const app = await createApp(config);
+  await app.listen(config.port, config.address);
+  log.info({ ...describeConfig(config), url: await app.getUrl() }, 'server.listening');
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'server.stopping');
+    const force = setTimeout(() => {
+      log.error('server.shutdown_timeout');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => {
+        log.info('server.stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: String(error) }, 'server.shutdown_failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

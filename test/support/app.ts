@@ -1,0 +1,62 @@
+// TEST CODE ONLY: the whole server, in process, on a random port over HTTPS (the official CLI refuses http).
+import { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { addLogSink, configureLogging } from '../../src/common/logging/logger';
+
+export const TLS_CERT = resolve(__dirname, '../fixtures/tls/cert.pem');
+export const TLS_KEY = resolve(__dirname, '../fixtures/tls/key.pem');
+
+/** Every log line written by any app in this test process (for the "no secrets in logs" checks). */
+export const capturedLogs: string[] = [];
+let sinkAdded = false;
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  baseUrl: string;
+  dataFolder: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server: HTTPS with the test certificate on 127.0.0.1, a random port, a fresh SQLite file in a
+ * temporary data folder, low server-side PBKDF2 iterations (for speed), signups open.
+ * `env` overrides any variable, exactly as the environment would.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataFolder = env.DATA_FOLDER ?? mkdtempSync(join(tmpdir(), 'vault-test-'));
+  const { config } = loadConfig({
+    DATA_FOLDER: dataFolder,
+    DOMAIN: 'https://127.0.0.1',
+    ROCKET_ADDRESS: '127.0.0.1',
+    ROCKET_PORT: '0',
+    ROCKET_TLS: `{certs="${TLS_CERT}",key="${TLS_KEY}"}`,
+    PASSWORD_ITERATIONS: '100000',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  if (!sinkAdded) {
+    sinkAdded = true;
+    addLogSink(new Writable({ write(chunk: Buffer, _enc, done) { capturedLogs.push(chunk.toString('utf8')); done(); } }));
+  }
+  configureLogging({ ...config.log, format: 'json' }, { stdout: process.env.TEST_LOG_STDOUT === '1' });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const origin = `https://127.0.0.1:${address.port}`;
+  return {
+    app,
+    config,
+    baseUrl: `${origin}${config.basePath}`,
+    dataFolder,
+    async close() {
+      await app.close();
+      if (!env.DATA_FOLDER) rmSync(dataFolder, { recursive: true, force: true });
+    },
+  };
+}
