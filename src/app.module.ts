@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
+import { AccountsModule } from './accounts/accounts.module';
+import { AuthModule } from './common/auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './db/database.module';
 import { EventBusModule } from './event-bus/event-bus.module';
@@ -14,6 +16,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         EventBusModule,
+        AuthModule,
+        AccountsModule,
       ],
     };
   }

@@ -78,6 +78,7 @@ function toJsonValue(value: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) throw new TypeError(`Value nested deeper than ${MAX_DEPTH} levels (circular?)`);
   if (value instanceof HubTimestamp || value instanceof Date) return formatHubDate(value);
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) throw new TypeError('Only Uint8Array binaries can be encoded');
   if (Array.isArray(value)) return (value as unknown[]).map((item) => toJsonValue(item, depth + 1));
   const out: Record<string, unknown> = {};
   const entries: Iterable<[unknown, unknown]> = value instanceof Map ? (value as Map<unknown, unknown>) : Object.entries(value);

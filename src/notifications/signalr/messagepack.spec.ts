@@ -220,6 +220,7 @@ describe('MessagePack codec: compact value forms (§3.3)', () => {
     expect(() => encodeValue(() => 1)).toThrow(TypeError);
     expect(() => encodeValue(Symbol('x'))).toThrow(TypeError);
     expect(() => encodeValue(10n)).toThrow(TypeError);
+    expect(() => encodeValue(Int32Array.of(1))).toThrow(TypeError);
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     expect(() => encodeValue(cyclic)).toThrow(TypeError);

@@ -241,6 +241,8 @@ function writeValue(w: ByteWriter, value: unknown, depth: number): void {
     for (const item of value as unknown[]) writeValue(w, item, depth + 1);
   } else if (value instanceof Uint8Array) {
     writeBinary(w, value);
+  } else if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    throw new TypeError('Only Uint8Array binaries can be encoded');
   } else if (value instanceof Map) {
     writeMapHeader(w, value.size);
     for (const [key, item] of value as Map<unknown, unknown>) {

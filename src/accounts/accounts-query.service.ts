@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ErrorCode } from '../common/errors/error-code';
+import { VaultError } from '../common/errors/vault-error';
+import { UserEntity } from '../db/entities';
+import { toProfileResponse, toUserDecryptionResponse } from './dto/account-response.mapper';
+import { UsersRepository } from './users.repository';
+
+/** Read-side of accounts that other features compose (sync, hub catch-up). */
+@Injectable()
+export class AccountsQueryService {
+  constructor(private readonly users: UsersRepository) {}
+
+  async requireUser(db: EntityManager, userId: string): Promise<UserEntity> {
+    const user = await this.users.findById(db, userId);
+    if (!user) throw new VaultError(ErrorCode.UserNotFound);
+    return user;
+  }
+
+  async profile(db: EntityManager, userId: string): Promise<Record<string, unknown>> {
+    return toProfileResponse(await this.requireUser(db, userId));
+  }
+
+  async userDecryption(db: EntityManager, userId: string): Promise<Record<string, unknown>> {
+    return toUserDecryptionResponse(await this.requireUser(db, userId));
+  }
+}

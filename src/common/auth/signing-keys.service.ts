@@ -1,0 +1,30 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { generateKeyPairSync, createPublicKey } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.tokens';
+import { getLogger } from '../logging/logger';
+
+const log = getLogger('SigningKeys');
+
+/** The RS256 key pair for access tokens: generated on first start, kept in DATA_FOLDER (rsa_key.pem). */
+@Injectable()
+export class SigningKeysService implements OnModuleInit {
+  privateKeyPem = '';
+  publicKeyPem = '';
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  onModuleInit(): void {
+    const path = join(this.config.dataFolder, 'rsa_key.pem');
+    if (!existsSync(path)) {
+      mkdirSync(this.config.dataFolder, { recursive: true });
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+      writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      log.info({ file: path }, 'signing_key.generated');
+    }
+    this.privateKeyPem = readFileSync(path, 'utf8');
+    this.publicKeyPem = createPublicKey(this.privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.tokens';
+import { deviceTypeName } from './device-type';
+import { SigningKeysService } from './signing-keys.service';
+
+/** Claims of a user access token, as official clients read them. */
+export interface AccessTokenClaims {
+  nbf: number;
+  exp: number;
+  iss: string;
+  sub: string;
+  premium: boolean;
+  name: string;
+  email: string;
+  email_verified: boolean;
+  sstamp: string;
+  device: string;
+  devicetype: string;
+  client_id: string;
+  scope: string[];
+  amr: string[];
+}
+
+export interface TokenSubject {
+  user: { id: string; email: string; name: string | null; emailVerified: boolean; securityStamp: string };
+  device: { identifier: string; type: number };
+  clientId: string;
+  scope: string[];
+  amr: string[];
+}
+
+/** Leeway for exp/nbf, as Vaultwarden allows. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+@Injectable()
+export class TokenService {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly keys: SigningKeysService) {}
+
+  get issuer(): string {
+    return `${this.config.publicUrl}/identity`;
+  }
+
+  issueAccessToken(subject: TokenSubject, now = new Date()): { token: string; expiresIn: number } {
+    const nbf = Math.floor(now.getTime() / 1000);
+    const expiresIn = this.config.accessTokenLifetimeSeconds;
+    const claims: AccessTokenClaims = {
+      nbf,
+      exp: nbf + expiresIn,
+      iss: this.issuer,
+      sub: subject.user.id,
+      premium: true,
+      name: subject.user.name ?? '',
+      email: subject.user.email,
+      email_verified: subject.user.emailVerified,
+      sstamp: subject.user.securityStamp,
+      device: subject.device.identifier,
+      devicetype: deviceTypeName(subject.device.type),
+      client_id: subject.clientId,
+      scope: subject.scope,
+      amr: subject.amr,
+    };
+    return { token: jwt.sign(claims, this.keys.privateKeyPem, { algorithm: 'RS256' }), expiresIn };
+  }
+
+  /** Verifies signature, algorithm, issuer, exp and nbf; returns the claims or null. Never throws. */
+  verify(token: string): AccessTokenClaims | null {
+    try {
+      const claims = jwt.verify(token, this.keys.publicKeyPem, { algorithms: ['RS256'], issuer: this.issuer, clockTolerance: CLOCK_TOLERANCE_SECONDS });
+      return isUserClaims(claims) ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+function isUserClaims(value: unknown): value is AccessTokenClaims {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return typeof c.sub === 'string' && typeof c.sstamp === 'string' && typeof c.device === 'string' && Array.isArray(c.scope) && c.scope.includes('api');
+}
