@@ -17,6 +17,14 @@ export class AccountsQueryService {
     return user;
   }
 
+  findByEmail(db: EntityManager, email: string): Promise<UserEntity | null> {
+    return this.users.findByEmail(db, email.trim().toLowerCase());
+  }
+
+  findById(db: EntityManager, id: string): Promise<UserEntity | null> {
+    return this.users.findById(db, id);
+  }
+
   async profile(db: EntityManager, userId: string): Promise<Record<string, unknown>> {
     return toProfileResponse(await this.requireUser(db, userId));
   }

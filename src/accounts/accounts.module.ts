@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
+import { DevicesModule } from '../devices/devices.module';
 import { AccountRevisionService } from './account-revision.service';
+import { AccountsController } from './accounts.controller';
 import { AccountsQueryService } from './accounts-query.service';
+import { AccountsService } from './accounts.service';
 import { UsersRepository } from './users.repository';
 
 @Module({
-  controllers: [],
-  providers: [UsersRepository, AccountRevisionService, AccountsQueryService],
-  exports: [AccountRevisionService, AccountsQueryService, UsersRepository],
+  imports: [DevicesModule],
+  controllers: [AccountsController],
+  providers: [UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService],
+  exports: [AccountRevisionService, AccountsQueryService, AccountsService],
 })
 export class AccountsModule {}

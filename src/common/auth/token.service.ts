@@ -64,6 +64,21 @@ export class TokenService {
     return { token: jwt.sign(claims, this.keys.privateKeyPem, { algorithm: 'RS256' }), expiresIn };
   }
 
+  /** A short-lived signed token for one purpose (email verification during registration). */
+  signPurposeToken(purpose: string, subject: string, data: Record<string, string>, ttlSeconds: number): string {
+    return jwt.sign({ ...data, purpose, sub: subject }, this.keys.privateKeyPem, { algorithm: 'RS256', issuer: `${this.issuer}|${purpose}`, expiresIn: ttlSeconds });
+  }
+
+  verifyPurposeToken(purpose: string, token: string): (Record<string, unknown> & { sub: string }) | null {
+    try {
+      const claims = jwt.verify(token, this.keys.publicKeyPem, { algorithms: ['RS256'], issuer: `${this.issuer}|${purpose}` });
+      if (typeof claims !== 'object' || claims === null || claims.purpose !== purpose || typeof claims.sub !== 'string') return null;
+      return claims as Record<string, unknown> & { sub: string };
+    } catch {
+      return null;
+    }
+  }
+
   /** Verifies signature, algorithm, issuer, exp and nbf; returns the claims or null. Never throws. */
   verify(token: string): AccessTokenClaims | null {
     try {

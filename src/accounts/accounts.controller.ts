@@ -1,0 +1,100 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { AccessTokenGuard } from '../common/auth/access-token.guard';
+import { Auth } from '../common/auth/auth.decorator';
+import { AuthContext } from '../common/auth/auth-context';
+import { IdParamDto } from '../common/validation/id-param.dto';
+import { AccountsService } from './accounts.service';
+import { ChangePasswordDto, MasterPasswordDto, OptionalMasterPasswordDto, SetKeysDto, UpdateProfileDto, UserKeyIdDto } from './dto/account-request.dto';
+
+@Controller('api')
+@UseGuards(AccessTokenGuard)
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Get('accounts/profile')
+  profile(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
+    return this.accounts.profile(auth);
+  }
+
+  @Put('accounts/profile')
+  updateProfile(@Auth() auth: AuthContext, @Body() dto: UpdateProfileDto): Promise<Record<string, unknown>> {
+    return this.accounts.updateProfile(auth, dto);
+  }
+
+  @Post('accounts/profile')
+  @HttpCode(200)
+  updateProfilePost(@Auth() auth: AuthContext, @Body() dto: UpdateProfileDto): Promise<Record<string, unknown>> {
+    return this.accounts.updateProfile(auth, dto);
+  }
+
+  /** A bare JSON number: milliseconds since the epoch. */
+  @Get('accounts/revision-date')
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async revisionDate(@Auth() auth: AuthContext): Promise<string> {
+    return JSON.stringify(await this.accounts.revisionDate(auth));
+  }
+
+  @Post('accounts/key-management/user-key-id')
+  @HttpCode(200)
+  setUserKeyId(@Auth() auth: AuthContext, @Body() dto: UserKeyIdDto): Promise<void> {
+    return this.accounts.setUserKeyId(auth, dto.userKeyId);
+  }
+
+  @Get('accounts/keys')
+  keys(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
+    return this.accounts.keys(auth);
+  }
+
+  @Post('accounts/keys')
+  @HttpCode(200)
+  setKeys(@Auth() auth: AuthContext, @Body() dto: SetKeysDto): Promise<Record<string, unknown>> {
+    return this.accounts.setKeys(auth, dto);
+  }
+
+  @Post('accounts/api-key')
+  @HttpCode(200)
+  apiKey(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<Record<string, unknown>> {
+    return this.accounts.apiKey(auth, dto.masterPasswordHash, false);
+  }
+
+  @Post('accounts/rotate-api-key')
+  @HttpCode(200)
+  rotateApiKey(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<Record<string, unknown>> {
+    return this.accounts.apiKey(auth, dto.masterPasswordHash, true);
+  }
+
+  @Post('accounts/password')
+  @HttpCode(200)
+  changePassword(@Auth() auth: AuthContext, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.accounts.changePassword(auth, dto);
+  }
+
+  @Post('accounts/security-stamp')
+  @HttpCode(200)
+  securityStamp(@Auth() auth: AuthContext, @Body() dto: MasterPasswordDto): Promise<void> {
+    return this.accounts.rotateSecurityStamp(auth, dto.masterPasswordHash);
+  }
+
+  @Post('accounts/verify-password')
+  @HttpCode(200)
+  verifyPassword(@Auth() auth: AuthContext, @Body() dto: MasterPasswordDto): Promise<Record<string, unknown>> {
+    return this.accounts.verifyPassword(auth, dto.masterPasswordHash);
+  }
+
+  @Delete('accounts')
+  @HttpCode(200)
+  deleteAccount(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<void> {
+    return this.accounts.deleteAccount(auth, dto.masterPasswordHash);
+  }
+
+  @Post('accounts/delete')
+  @HttpCode(200)
+  deleteAccountPost(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<void> {
+    return this.accounts.deleteAccount(auth, dto.masterPasswordHash);
+  }
+
+  @Get('users/:id/public-key')
+  publicKey(@Param() { id }: IdParamDto): Promise<Record<string, unknown>> {
+    return this.accounts.publicKey(id);
+  }
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { AccountsService } from '../accounts/accounts.service';
+import { clientIp } from '../common/http/client-ip';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { UnitOfWork } from '../db/unit-of-work';
+import { PreloginDto, RegisterDto, SendVerificationEmailDto } from './dto/register.dto';
+import { TokenGrantService } from './token-grant.service';
+import { preloginResponse } from './token-response';
+
+/** /identity: token grants, prelogin and registration (no authentication). */
+@Controller()
+export class IdentityController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly grants: TokenGrantService,
+    private readonly accounts: AccountsService,
+    private readonly accountQueries: AccountsQueryService,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  @Post('identity/connect/token')
+  @HttpCode(200)
+  token(@Body() form: Record<string, unknown>, @Req() req: Request): Promise<Record<string, unknown>> {
+    return this.grants.grant(form ?? {}, clientIp(req, this.config));
+  }
+
+  @Post(['identity/accounts/prelogin/password', 'identity/accounts/prelogin', 'api/accounts/prelogin'])
+  @HttpCode(200)
+  async prelogin(@Body() dto: PreloginDto): Promise<Record<string, unknown>> {
+    const user = await this.uow.read((db) => this.accountQueries.findByEmail(db, dto.email));
+    return preloginResponse(user);
+  }
+
+  /** Returns the verification token as a JSON string (no mail is configured). */
+  @Post('identity/accounts/register/send-verification-email')
+  @HttpCode(200)
+  sendVerificationEmail(@Body() dto: SendVerificationEmailDto): string {
+    return JSON.stringify(this.accounts.sendVerificationEmail(dto.email, dto.name));
+  }
+
+  @Post('identity/accounts/register/finish')
+  @HttpCode(200)
+  async finish(@Body() dto: RegisterDto): Promise<Record<string, unknown>> {
+    await this.accounts.register(dto, 'finish');
+    return { object: 'register', captchaBypassToken: '' };
+  }
+
+  @Post(['identity/accounts/register', 'api/accounts/register'])
+  @HttpCode(200)
+  async register(@Body() dto: RegisterDto): Promise<Record<string, unknown>> {
+    await this.accounts.register(dto, 'legacy');
+    return { object: 'register', captchaBypassToken: '' };
+  }
+}

@@ -1,0 +1,159 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { TokenService } from '../common/auth/token.service';
+import { ErrorCode } from '../common/errors/error-code';
+import { VaultError } from '../common/errors/vault-error';
+import { getLogger } from '../common/logging/logger';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { UserEntity } from '../db/entities';
+import { UnitOfWork } from '../db/unit-of-work';
+import { DevicesService, LoginDevice } from '../devices/devices.service';
+import { LoginRateLimiter } from './login-rate-limiter';
+import { verifyMasterPasswordHash } from './password-hasher';
+import { loginTokenResponse } from './token-response';
+
+const log = getLogger('TokenGrant');
+
+/** Form fields of /identity/connect/token: device fields in camelCase or snake_case. */
+export type TokenForm = Record<string, unknown>;
+
+const field = (form: TokenForm, ...names: string[]): string | undefined => {
+  for (const name of names) {
+    const value = form[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+};
+
+const invalidGrant = (description: string, message = 'invalid_grant'): VaultError =>
+  new VaultError(ErrorCode.InvalidGrant, message, { oauth: { error: 'invalid_grant', error_description: description } });
+
+const invalidRequest = (description: string): VaultError =>
+  new VaultError(ErrorCode.BadRequest, description, { oauth: { error: 'invalid_request', error_description: description } });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The OAuth grants official clients use: password, refresh_token, client_credentials (personal API key). */
+@Injectable()
+export class TokenGrantService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accounts: AccountsQueryService,
+    private readonly devices: DevicesService,
+    private readonly tokens: TokenService,
+    private readonly uow: UnitOfWork,
+    private readonly limiter: LoginRateLimiter,
+  ) {}
+
+  async grant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
+    const grantType = field(form, 'grant_type');
+    switch (grantType) {
+      case 'password':
+        return this.passwordGrant(form, ip);
+      case 'refresh_token':
+        return this.refreshGrant(form);
+      case 'client_credentials':
+        return this.clientCredentialsGrant(form, ip);
+      case undefined:
+        throw invalidRequest('grant_type is required.');
+      default:
+        throw new VaultError(ErrorCode.UnsupportedGrantType, 'Unsupported grant type.', { oauth: { error: 'unsupported_grant_type', error_description: `Grant type "${grantType.slice(0, 40)}" is not supported.` } });
+    }
+  }
+
+  private loginDevice(form: TokenForm): LoginDevice {
+    const identifier = field(form, 'deviceIdentifier', 'device_identifier', 'deviceidentifier');
+    const typeText = field(form, 'deviceType', 'device_type', 'devicetype');
+    const name = field(form, 'deviceName', 'device_name', 'devicename');
+    if (!identifier || !typeText || !name) throw invalidRequest('deviceIdentifier, deviceType and deviceName are required.');
+    const type = Number(typeText);
+    if (!Number.isInteger(type) || type < 0 || type > 100) throw invalidRequest('deviceType must be a device type number.');
+    if (identifier.length > 64 || name.length > 255) throw invalidRequest('deviceIdentifier or deviceName is too long.');
+    return { identifier: identifier.toLowerCase(), type, name };
+  }
+
+  private rateLimit(keys: string[]): void {
+    const wait = this.limiter.retryAfter(keys);
+    if (wait > 0) throw new VaultError(ErrorCode.TooManyRequests, 'Too many login attempts. Try again later.', { headers: { 'Retry-After': String(wait) } });
+  }
+
+  private async passwordGrant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
+    const username = field(form, 'username');
+    const password = field(form, 'password');
+    const scope = field(form, 'scope') ?? 'api offline_access';
+    const clientId = field(form, 'client_id') ?? 'web';
+    if (!username || !password) throw invalidRequest('username and password are required.');
+    const email = username.trim().toLowerCase();
+    const keys = [`ip:${ip}`, `account:${email}`];
+    this.rateLimit(keys);
+    const device = this.loginDevice(form);
+    const user = await this.uow.read((db) => this.accounts.findByEmail(db, email));
+    const ok = user ? await verifyMasterPasswordHash(user, password) : false;
+    if (!user || !ok) {
+      this.limiter.recordFailure(keys);
+      log.warn({ ip, reason: user ? 'wrong_password' : 'unknown_user' }, 'auth.login_failed');
+      throw invalidGrant('invalid_username_or_password', 'Username or password is incorrect. Try again.');
+    }
+    if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+    return this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope);
+  }
+
+  private async clientCredentialsGrant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
+    const clientId = field(form, 'client_id') ?? '';
+    const secret = field(form, 'client_secret') ?? '';
+    const keys = [`ip:${ip}`, `client:${clientId}`];
+    this.rateLimit(keys);
+    const match = /^user\.(.+)$/.exec(clientId);
+    if (!match?.[1] || !UUID.test(match[1])) {
+      this.limiter.recordFailure(keys);
+      throw new VaultError(ErrorCode.InvalidClient, 'invalid_client', { oauth: { error: 'invalid_client', error_description: 'Unknown client_id.' } });
+    }
+    const device = this.loginDevice(form);
+    const user = await this.uow.read((db) => this.accounts.findById(db, match[1]!.toLowerCase()));
+    const expected = Buffer.from(user?.apiKey ?? '', 'utf8');
+    const given = Buffer.from(secret, 'utf8');
+    if (!user || expected.length === 0 || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      this.limiter.recordFailure(keys);
+      log.warn({ ip, reason: 'bad_client_secret' }, 'auth.login_failed');
+      throw new VaultError(ErrorCode.InvalidClient, 'invalid_client', { oauth: { error: 'invalid_client', error_description: 'Invalid client credentials.' } });
+    }
+    if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+    return this.issue(user, device, 'cli', false, ['api'], 'api');
+  }
+
+  private async refreshGrant(form: TokenForm): Promise<Record<string, unknown>> {
+    const refreshToken = field(form, 'refresh_token');
+    if (!refreshToken || refreshToken.length > 512) throw invalidGrant('invalid_refresh_token');
+    const session = await this.uow.read(async (db) => {
+      const device = await this.devices.findByRefreshToken(db, refreshToken);
+      const user = device ? await this.accounts.findById(db, device.userId) : null;
+      return device && user ? { device, user } : null;
+    });
+    if (!session || !session.user.enabled) throw invalidGrant('invalid_refresh_token');
+    const clientId = field(form, 'client_id');
+    const { token, expiresIn } = this.tokens.issueAccessToken({
+      user: session.user,
+      device: { identifier: session.device.identifier, type: session.device.type },
+      clientId: clientId && clientId !== 'undefined' ? clientId : 'web',
+      scope: ['api', 'offline_access'],
+      amr: ['Application'],
+    });
+    // The refresh token is reused until the session ends (revoked on logout, password change or deauth).
+    return { access_token: token, expires_in: expiresIn, token_type: 'Bearer', refresh_token: refreshToken, scope: 'api offline_access' };
+  }
+
+  private async issue(user: UserEntity, login: LoginDevice, clientId: string, withRefresh: boolean, scopes: string[], scopeText: string): Promise<Record<string, unknown>> {
+    const { device, refreshToken } = await this.uow.run((tx) => this.devices.recordLogin(tx, user.id, login, withRefresh));
+    const { token, expiresIn } = this.tokens.issueAccessToken({
+      user,
+      device: { identifier: device.identifier, type: device.type },
+      clientId,
+      scope: scopes,
+      amr: ['Application'],
+    });
+    log.info({ userId: user.id, deviceId: device.id, deviceType: device.type }, 'auth.login');
+    return loginTokenResponse(user, token, expiresIn, refreshToken, scopeText);
+  }
+}
