@@ -6,9 +6,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { BitwardenExceptionFilter, renderError, toVaultError } from './common/errors/bitwarden-exception.filter';
-import { NestPinoLogger } from './common/logging/logger';
+import { getLogger, NestPinoLogger } from './common/logging/logger';
 import { requestLogger } from './common/logging/request-logger';
 import { createValidationPipe } from './common/validation/validation';
+import { HubWsAdapter } from './notifications/hub-ws.adapter';
+import { HubUpgradeRouter } from './notifications/hub-upgrade.router';
 
 /**
  * Builds the application: one HTTP(S) server for the API, identity, admin and both hubs; the DOMAIN path
@@ -34,5 +36,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.basePath) app.setGlobalPrefix(config.basePath);
   app.useGlobalFilters(new BitwardenExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
+  if (config.hub.enabled) app.useWebSocketAdapter(new HubWsAdapter(app, config, app.get(HubUpgradeRouter)));
+  else getLogger('Notifications').info('notifications.disabled: ENABLE_WEBSOCKET=false, the hubs are not mounted');
   return app;
 }

@@ -3,8 +3,15 @@ import { AppConfig } from './config/app-config';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ConfigModule } from './config/config.module';
+import { DevicesModule } from './devices/devices.module';
+import { IdentityModule } from './identity/identity.module';
 import { DatabaseModule } from './db/database.module';
 import { EventBusModule } from './event-bus/event-bus.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { FoldersModule } from './folders/folders.module';
+import { CiphersModule } from './ciphers/ciphers.module';
+import { SettingsModule } from './settings/settings.module';
+import { SyncModule } from './sync/sync.module';
 
 /** Imports modules only. The hubs are mounted only when ENABLE_WEBSOCKET is on. */
 @Module({})
@@ -18,6 +25,13 @@ export class AppModule {
         EventBusModule,
         AuthModule,
         AccountsModule,
+        DevicesModule,
+        IdentityModule,
+        FoldersModule,
+        CiphersModule,
+        SettingsModule,
+        SyncModule,
+        ...(config.hub.enabled ? [NotificationsModule] : []),
       ],
     };
   }

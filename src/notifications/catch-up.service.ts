@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { AccountRevisionService } from '../accounts/account-revision.service';
+import { getLogger } from '../common/logging/logger';
+import { userPayload } from '../common/wire/payloads';
+import { UpdateType } from '../common/wire/update-type';
+import { UnitOfWork } from '../db/unit-of-work';
+import { DevicesService } from '../devices/devices.service';
+import { HubConnection } from './hub-connection';
+import { encodeUpdate } from './hub-delivery.service';
+
+const log = getLogger('CatchUp');
+
+/**
+ * Catch-up after (re)connect (notifications.md §7.6): a device whose account changed since its previous hub
+ * connection ended (or that has none recorded) gets one SyncVault right after its handshake.
+ */
+@Injectable()
+export class CatchUpService {
+  constructor(private readonly uow: UnitOfWork, private readonly devices: DevicesService, private readonly revisions: AccountRevisionService) {}
+
+  async onReady(connection: HubConnection): Promise<void> {
+    const identity = connection.identity;
+    if (identity.kind !== 'user' || !connection.protocol) return;
+    const { revision, endedAt } = await this.uow.read(async (db) => ({
+      revision: await this.revisions.get(db, identity.userId),
+      endedAt: await this.devices.hubDisconnectedAt(db, identity.userId, identity.deviceIdentifier),
+    }));
+    if (!revision) return;
+    if (endedAt !== null && revision.getTime() <= endedAt.getTime()) return;
+    log.debug({ conn: connection.id, userId: identity.userId }, 'notifications.catch_up');
+    connection.enqueue(encodeUpdate(connection.protocol, UpdateType.SyncVault, null, userPayload({ userId: identity.userId, date: revision })));
+  }
+
+  async onClosed(connection: HubConnection): Promise<void> {
+    if (connection.identity.kind !== 'user' || !connection.protocol) return;
+    await this.devices.recordHubDisconnect(connection.identity.deviceId, new Date());
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { HubConnection } from './hub-connection';
+
+/** Every open hub socket of this instance, by user, by device and by anonymous token. */
+@Injectable()
+export class ConnectionRegistry {
+  private readonly byUser = new Map<string, Set<HubConnection>>();
+  private readonly byDevice = new Map<string, Set<HubConnection>>();
+  private readonly byToken = new Map<string, Set<HubConnection>>();
+  private readonly byIp = new Map<string, number>();
+
+  add(connection: HubConnection): void {
+    const id = connection.identity;
+    if (id.kind === 'user') {
+      addTo(this.byUser, id.userId, connection);
+      addTo(this.byDevice, id.deviceId, connection);
+    } else {
+      addTo(this.byToken, id.token, connection);
+      this.byIp.set(id.ip, (this.byIp.get(id.ip) ?? 0) + 1);
+    }
+  }
+
+  remove(connection: HubConnection): void {
+    const id = connection.identity;
+    if (id.kind === 'user') {
+      removeFrom(this.byUser, id.userId, connection);
+      removeFrom(this.byDevice, id.deviceId, connection);
+    } else if (removeFrom(this.byToken, id.token, connection)) {
+      const left = (this.byIp.get(id.ip) ?? 1) - 1;
+      if (left <= 0) this.byIp.delete(id.ip);
+      else this.byIp.set(id.ip, left);
+    }
+  }
+
+  forUser(userId: string): HubConnection[] {
+    return [...(this.byUser.get(userId) ?? [])];
+  }
+
+  forDevice(deviceId: string): HubConnection[] {
+    return [...(this.byDevice.get(deviceId) ?? [])];
+  }
+
+  forToken(token: string): HubConnection[] {
+    return [...(this.byToken.get(token) ?? [])];
+  }
+
+  countForUser(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  countForIp(ip: string): number {
+    return this.byIp.get(ip) ?? 0;
+  }
+
+  all(): HubConnection[] {
+    const out = new Set<HubConnection>();
+    for (const set of [...this.byUser.values(), ...this.byToken.values()]) for (const c of set) out.add(c);
+    return [...out];
+  }
+
+  get size(): number {
+    return this.all().length;
+  }
+}
+
+function addTo(map: Map<string, Set<HubConnection>>, key: string, connection: HubConnection): void {
+  const set = map.get(key) ?? new Set<HubConnection>();
+  set.add(connection);
+  map.set(key, set);
+}
+
+function removeFrom(map: Map<string, Set<HubConnection>>, key: string, connection: HubConnection): boolean {
+  const set = map.get(key);
+  if (!set?.delete(connection)) return false;
+  if (set.size === 0) map.delete(key);
+  return true;
+}

@@ -1,0 +1,98 @@
+import { Inject, OnModuleDestroy } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { SessionService } from '../common/auth/session.service';
+import { getLogger } from '../common/logging/logger';
+import { logoutPayload } from '../common/wire/payloads';
+import { UpdateType } from '../common/wire/update-type';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { CatchUpService } from './catch-up.service';
+import { ConnectionRegistry } from './connection-registry';
+import { HubConnection } from './hub-connection';
+import { HubDeliveryService } from './hub-delivery.service';
+import { hubAccessToken, hubConnectionOptions } from './hub-options';
+import { HUB_IDENTITY, HubUpgradeRouter, RequestWithIdentity, UpgradeDecision } from './hub-upgrade.router';
+import { MAX_INBOUND_FRAME_BYTES } from './signalr';
+
+const log = getLogger('HubGateway');
+export const HUB_PATH = '/notifications/hub';
+
+/** /notifications/hub: authenticated SignalR hub of the web vault, desktop app and browser extension. */
+@WebSocketGateway({ path: HUB_PATH, maxPayload: MAX_INBOUND_FRAME_BYTES })
+export class HubGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private revalidateTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly router: HubUpgradeRouter,
+    private readonly registry: ConnectionRegistry,
+    private readonly sessions: SessionService,
+    private readonly delivery: HubDeliveryService,
+    private readonly catchUp: CatchUpService,
+  ) {}
+
+  afterInit(): void {
+    this.router.register(HUB_PATH, (request, url) => this.authorize(request, url));
+    this.revalidateTimer = setInterval(() => void this.revalidate(), this.config.hub.revalidateMs);
+    this.revalidateTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.revalidateTimer) clearInterval(this.revalidateTimer);
+  }
+
+  /** Runs on the HTTP upgrade request, before any 101 (notifications.md §2.2). */
+  async authorize(request: IncomingMessage, url: URL): Promise<UpgradeDecision> {
+    const token = hubAccessToken(request.headers, url);
+    if (!token) return { ok: false, status: 401, message: 'Invalid claim', reason: 'missing_token' };
+    const auth = await this.sessions.authenticate(token);
+    if (!auth) return { ok: false, status: 401, message: 'Invalid token', reason: 'invalid_token' };
+    if (this.registry.countForUser(auth.userId) >= this.config.hub.maxConnectionsPerUser) {
+      return { ok: false, status: 429, message: 'Too many connections', reason: 'user_connection_cap' };
+    }
+    return {
+      ok: true,
+      identity: { kind: 'user', userId: auth.userId, deviceId: auth.deviceId, deviceIdentifier: auth.deviceIdentifier, securityStamp: auth.securityStamp },
+    };
+  }
+
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    const identity = (request as RequestWithIdentity)[HUB_IDENTITY];
+    if (!identity || identity.kind !== 'user') {
+      socket.terminate();
+      return;
+    }
+    const connection = new HubConnection(socket, identity, hubConnectionOptions(this.config, null), {
+      onReady: (c) => {
+        log.debug({ conn: c.id, ...c.describe() }, 'notifications.connected');
+        this.catchUp.onReady(c).catch((error: unknown) => log.error({ err: String(error) }, 'notifications.catch_up_failed'));
+      },
+      onClosed: (c) => {
+        this.registry.remove(c);
+        log.debug({ conn: c.id, ...c.describe() }, 'notifications.disconnected');
+        this.catchUp.onClosed(c).catch((error: unknown) => log.warn({ err: String(error) }, 'notifications.disconnect_record_failed'));
+      },
+      syncVaultFrame: (c) => this.delivery.syncVaultFrame(c),
+    });
+    this.registry.add(connection);
+  }
+
+  /** Periodic re-validation: a socket whose device, stamp or user no longer holds gets LogOut and is closed. */
+  private async revalidate(): Promise<void> {
+    for (const connection of this.registry.all()) {
+      const id = connection.identity;
+      if (id.kind !== 'user') continue;
+      const valid = await this.sessions.stillValid(id.userId, id.deviceIdentifier, id.securityStamp).catch(() => true);
+      if (valid) continue;
+      this.delivery.deliver({
+        target: { kind: 'device', userId: id.userId, deviceId: id.deviceId },
+        type: UpdateType.LogOut,
+        contextId: null,
+        payload: logoutPayload({ userId: id.userId, date: new Date(), reason: null }),
+        close: { exceptDeviceId: null },
+      });
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { DevicesModule } from '../devices/devices.module';
+import { CatchUpService } from './catch-up.service';
+import { ConnectionRegistry } from './connection-registry';
+import { DeliveryBus } from './delivery-bus';
+import { HubDeliveryService } from './hub-delivery.service';
+import { HubHttpController } from './hub-http.controller';
+import { HubShutdownService } from './hub-shutdown.service';
+import { HubUpgradeRouter } from './hub-upgrade.router';
+import { HubGateway } from './hub.gateway';
+import { NotificationsListener } from './notifications.listener';
+
+/** The SignalR hubs. Imported only when ENABLE_WEBSOCKET is on: otherwise no route, timer or state exists. */
+@Module({
+  imports: [AccountsModule, DevicesModule],
+  controllers: [HubHttpController],
+  providers: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus, HubDeliveryService, CatchUpService, HubGateway, NotificationsListener, HubShutdownService],
+  exports: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus],
+})
+export class NotificationsModule {}
