@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuthRequestsModule } from './auth-requests/auth-requests.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { DevicesModule } from './devices/devices.module';
@@ -27,6 +28,7 @@ export class AppModule {
         AccountsModule,
         DevicesModule,
         IdentityModule,
+        AuthRequestsModule,
         FoldersModule,
         CiphersModule,
         SettingsModule,

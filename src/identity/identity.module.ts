@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuthRequestsModule } from '../auth-requests/auth-requests.module';
 import { DevicesModule } from '../devices/devices.module';
 import { IdentityController } from './identity.controller';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { TokenGrantService } from './token-grant.service';
 
 @Module({
-  imports: [AccountsModule, DevicesModule],
+  imports: [AccountsModule, DevicesModule, AuthRequestsModule],
   controllers: [IdentityController],
   providers: [TokenGrantService, LoginRateLimiter],
 })

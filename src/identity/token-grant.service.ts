@@ -8,7 +8,8 @@ import { getLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { UserEntity } from '../db/entities';
-import { UnitOfWork } from '../db/unit-of-work';
+import { Tx, UnitOfWork } from '../db/unit-of-work';
+import { AuthRequestsService } from '../auth-requests/auth-requests.service';
 import { DevicesService, LoginDevice } from '../devices/devices.service';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { verifyMasterPasswordHash } from './password-hasher';
@@ -45,6 +46,7 @@ export class TokenGrantService {
     private readonly tokens: TokenService,
     private readonly uow: UnitOfWork,
     private readonly limiter: LoginRateLimiter,
+    private readonly authRequests: AuthRequestsService,
   ) {}
 
   async grant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
@@ -90,12 +92,23 @@ export class TokenGrantService {
     this.rateLimit(keys);
     const device = this.loginDevice(form);
     const user = await this.uow.read((db) => this.accounts.findByEmail(db, email));
-    const ok = user ? await verifyMasterPasswordHash(user, password) : false;
-    if (!user || !ok) {
+    const authRequestId = field(form, 'authRequest', 'auth_request', 'authrequest');
+    const fail = (reason: string): VaultError => {
       this.limiter.recordFailure(keys);
-      log.warn({ ip, reason: user ? 'wrong_password' : 'unknown_user' }, 'auth.login_failed');
-      throw invalidGrant('invalid_username_or_password', 'Username or password is incorrect. Try again.');
+      log.warn({ ip, reason }, 'auth.login_failed');
+      return invalidGrant('invalid_username_or_password', 'Username or password is incorrect. Try again.');
+    };
+    if (!user) throw fail('unknown_user');
+    if (authRequestId !== undefined) {
+      // Login with device: the password field carries the request's access code; checked and consumed
+      // in the same transaction that records the device.
+      if (!UUID.test(authRequestId)) throw fail('bad_auth_request');
+      if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+      return this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, async (tx) => {
+        if (!(await this.authRequests.consumeForLogin(tx, user, authRequestId.toLowerCase(), password))) throw fail('auth_request_not_usable');
+      });
     }
+    if (!(await verifyMasterPasswordHash(user, password))) throw fail('wrong_password');
     if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
     return this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope);
   }
@@ -144,8 +157,14 @@ export class TokenGrantService {
     return { access_token: token, expires_in: expiresIn, token_type: 'Bearer', refresh_token: refreshToken, scope: 'api offline_access' };
   }
 
-  private async issue(user: UserEntity, login: LoginDevice, clientId: string, withRefresh: boolean, scopes: string[], scopeText: string): Promise<Record<string, unknown>> {
-    const { device, refreshToken } = await this.uow.run((tx) => this.devices.recordLogin(tx, user.id, login, withRefresh));
+  private async issue(
+    user: UserEntity, login: LoginDevice, clientId: string, withRefresh: boolean, scopes: string[], scopeText: string,
+    precheck?: (tx: Tx) => Promise<void>,
+  ): Promise<Record<string, unknown>> {
+    const { device, refreshToken } = await this.uow.run(async (tx) => {
+      if (precheck) await precheck(tx);
+      return this.devices.recordLogin(tx, user.id, login, withRefresh);
+    });
     const { token, expiresIn } = this.tokens.issueAccessToken({
       user,
       device: { identifier: device.identifier, type: device.type },

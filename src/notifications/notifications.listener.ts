@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccountRevisionService } from '../accounts/account-revision.service';
-import { cipherPayload, folderPayload, logoutPayload, userPayload } from '../common/wire/payloads';
+import { authRequestPayload, cipherPayload, folderPayload, logoutPayload, userPayload } from '../common/wire/payloads';
 import { UpdateType } from '../common/wire/update-type';
 import { UnitOfWork } from '../db/unit-of-work';
 import { CipherChange, DomainEventMap, FolderChange } from '../event-bus/domain-events';
@@ -77,6 +77,25 @@ export class NotificationsListener {
       payload: logoutPayload({ userId: e.userId, date: new Date(), reason: null }),
       close: { exceptDeviceId: null },
     });
+  }
+
+  /** AuthRequest (15) to the owner's sockets; ContextId = the requesting device. */
+  @OnDomainEvent('AuthRequestCreated', { phase: 'afterCommit' })
+  authRequestCreated(e: DomainEventMap['AuthRequestCreated']): void {
+    this.bus.publish({
+      target: { kind: 'users', userIds: [e.userId] },
+      type: UpdateType.AuthRequest,
+      contextId: e.requestDeviceIdentifier,
+      payload: authRequestPayload({ id: e.authRequestId, userId: e.userId }),
+    });
+  }
+
+  /** Approval: AuthRequestResponseRecieved on the anonymous hub to Token = id, and 16 on /hub to the owner. */
+  @OnDomainEvent('AuthRequestApproved', { phase: 'afterCommit' })
+  authRequestApproved(e: DomainEventMap['AuthRequestApproved']): void {
+    const payload = authRequestPayload({ id: e.authRequestId, userId: e.userId });
+    this.bus.publish({ target: { kind: 'anonymous', token: e.authRequestId.toLowerCase() }, type: UpdateType.AuthRequestResponse, contextId: null, payload, anonymous: true });
+    this.bus.publish({ target: { kind: 'users', userIds: [e.userId] }, type: UpdateType.AuthRequestResponse, contextId: e.actor.deviceIdentifier, payload });
   }
 
   private cipher(type: UpdateType, e: CipherChange): void {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { DevicesModule } from '../devices/devices.module';
+import { AnonymousHubGateway } from './anonymous-hub.gateway';
 import { CatchUpService } from './catch-up.service';
 import { ConnectionRegistry } from './connection-registry';
 import { DeliveryBus } from './delivery-bus';
@@ -15,7 +16,7 @@ import { NotificationsListener } from './notifications.listener';
 @Module({
   imports: [AccountsModule, DevicesModule],
   controllers: [HubHttpController],
-  providers: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus, HubDeliveryService, CatchUpService, HubGateway, NotificationsListener, HubShutdownService],
+  providers: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService],
   exports: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus],
 })
 export class NotificationsModule {}

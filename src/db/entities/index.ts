@@ -1,3 +1,4 @@
+import { AuthRequestEntity } from './auth-request.entity';
 import { CipherEntity } from './cipher.entity';
 import { DeviceEntity } from './device.entity';
 import { FavoriteEntity } from './favorite.entity';
@@ -5,5 +6,5 @@ import { FolderCipherEntity } from './folder-cipher.entity';
 import { FolderEntity } from './folder.entity';
 import { UserEntity } from './user.entity';
 
-export { CipherEntity, DeviceEntity, FavoriteEntity, FolderCipherEntity, FolderEntity, UserEntity };
-export const ENTITIES = [UserEntity, DeviceEntity, FolderEntity, CipherEntity, FolderCipherEntity, FavoriteEntity];
+export { AuthRequestEntity, CipherEntity, DeviceEntity, FavoriteEntity, FolderCipherEntity, FolderEntity, UserEntity };
+export const ENTITIES = [UserEntity, DeviceEntity, FolderEntity, CipherEntity, FolderCipherEntity, FavoriteEntity, AuthRequestEntity];

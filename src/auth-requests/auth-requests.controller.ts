@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { AccessTokenGuard } from '../common/auth/access-token.guard';
+import { Auth } from '../common/auth/auth.decorator';
+import { AuthContext } from '../common/auth/auth-context';
+import { clientIp } from '../common/http/client-ip';
+import { IdParamDto } from '../common/validation/id-param.dto';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { AuthRequestsService } from './auth-requests.service';
+import { AnswerAuthRequestDto, CreateAuthRequestDto } from './dto/auth-request.dto';
+
+@Controller('api/auth-requests')
+export class AuthRequestsController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly requests: AuthRequestsService) {}
+
+  /** Unauthenticated: the new device asks. */
+  @Post()
+  @HttpCode(200)
+  create(@Body() dto: CreateAuthRequestDto, @Headers('device-type') deviceType: string | undefined, @Req() req: Request): Promise<Record<string, unknown>> {
+    const type = Number(deviceType ?? 14);
+    return this.requests.create(dto, Number.isInteger(type) && type >= 0 && type <= 100 ? type : 14, clientIp(req, this.config));
+  }
+
+  @Get()
+  @UseGuards(AccessTokenGuard)
+  list(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
+    return this.requests.listPending(auth);
+  }
+
+  @Get(':id')
+  @UseGuards(AccessTokenGuard)
+  get(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<Record<string, unknown>> {
+    return this.requests.get(auth, id);
+  }
+
+  /** Unauthenticated: the new device polls with its access code. */
+  @Get(':id/response')
+  response(@Param() { id }: IdParamDto, @Query('code') code: string | undefined): Promise<Record<string, unknown>> {
+    return this.requests.response(id, code);
+  }
+
+  @Put(':id')
+  @UseGuards(AccessTokenGuard)
+  answer(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: AnswerAuthRequestDto): Promise<Record<string, unknown>> {
+    return this.requests.answer(auth, id, dto);
+  }
+}

@@ -1,0 +1,22 @@
+import { deviceTypeName } from '../../common/auth/device-type';
+import { toApiDate } from '../../common/time/clock';
+import { AuthRequestEntity } from '../../db/entities';
+
+export function toAuthRequestResponse(request: AuthRequestEntity, origin: string): Record<string, unknown> {
+  return {
+    id: request.id,
+    publicKey: request.publicKey,
+    requestDeviceType: deviceTypeName(request.requestDeviceType),
+    requestDeviceTypeValue: request.requestDeviceType,
+    requestDeviceIdentifier: request.requestDeviceIdentifier,
+    requestIpAddress: request.requestIp,
+    requestCountryName: null,
+    key: request.approved ? request.encKey : null,
+    masterPasswordHash: request.approved ? request.masterPasswordHash : null,
+    creationDate: toApiDate(request.creationDate),
+    responseDate: toApiDate(request.responseDate),
+    requestApproved: request.approved === true,
+    origin,
+    object: 'auth-request',
+  };
+}
