@@ -1,0 +1,118 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RawHubSocket } from '../support/raw-ws';
+import { createPbkdf2User, passwordLogin, WEB_VAULT } from '../support/test-crypto';
+
+/** The real server process, as `npm start` runs it, on plain HTTP (no TLS variables). */
+const ROOT = resolve(__dirname, '../..');
+let buildDir: string;
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
+interface Running { child: ChildProcess; stdout: string[]; stderr: string[]; exited: Promise<number | null>; baseUrl: string }
+
+function start(env: Record<string, string>, port = 0): Running {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const clean = { ...process.env };
+  for (const key of Object.keys(clean)) if (/^(DOMAIN|DATA_FOLDER|DATABASE_URL|ROCKET_|PORT$|LOG_|SIGNUPS_|ENABLE_WEBSOCKET|PUSH_)/.test(key)) delete clean[key];
+  const child = spawn(process.execPath, [join(buildDir, 'src/main.js')], {
+    env: { ...clean, ROCKET_ADDRESS: '127.0.0.1', ROCKET_PORT: String(port), PASSWORD_ITERATIONS: '100000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => stdout.push(d.toString('utf8')));
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  return { child, stdout, stderr, exited, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+async function waitAlive(baseUrl: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/alive`)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error('server did not come up');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(() => {
+  // Inside the project so the compiled server resolves node_modules.
+  buildDir = mkdtempSync(join(ROOT, '.test-build-'));
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', buildDir], { cwd: ROOT, stdio: 'inherit' });
+}, 120_000);
+afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+
+describe('configuration errors stop the server with one line naming the variable', () => {
+  it.each([
+    [{ SIGNUPS_ALLOWED: 'maybe' }, 'Configuration error: SIGNUPS_ALLOWED: "maybe" is not a boolean; expected one of true/t/yes/y/1 or false/f/no/n/0'],
+    [{ ROCKET_PORT: 'eighty' }, 'Configuration error: ROCKET_PORT: "eighty" is not a whole number'],
+    [{ DOMAIN: 'vault.example.com' }, 'Configuration error: DOMAIN: "vault.example.com" is not an absolute URL'],
+    [{ DATABASE_URL: 'oracle://db' }, 'Configuration error: DATABASE_URL: unsupported scheme'],
+  ])('%j', async (env, message) => {
+    const run = start({ DATA_FOLDER: mkdtempSync(join(tmpdir(), 'vault-cfg-')), ...env });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr.join('')).toContain(message);
+  }, 30_000);
+});
+
+describe('the server process', () => {
+  const dataFolder = mkdtempSync(join(tmpdir(), 'vault-proc-'));
+  const logFile = join(dataFolder, 'logs', 'server.log');
+  afterAll(() => rmSync(dataFolder, { recursive: true, force: true }));
+
+  it('starts with no configuration but DATA_FOLDER, keeps its database there, serves /alive; SIGTERM closes hub sockets with 1001 and exits 0', async () => {
+    const port = await freePort();
+    const run = start({ DATA_FOLDER: dataFolder, LOG_FILE: logFile }, port);
+    await waitAlive(run.baseUrl);
+    expect(existsSync(join(dataFolder, 'db.sqlite3'))).toBe(true);
+    expect(existsSync(join(dataFolder, 'rsa_key.pem'))).toBe(true);
+
+    const account = await createPbkdf2User(run.baseUrl, `proc-${randomUUID()}@example.com`, 'pw', 5_000);
+    const { access_token } = await passwordLogin(run.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
+    // A browser puts the token in the query string: it must never reach a log line.
+    const socket = await RawHubSocket.open(`ws://127.0.0.1:${port}/notifications/hub?access_token=${encodeURIComponent(access_token)}`);
+    socket.send('{"protocol":"messagepack","version":1}\u001e', false);
+    await socket.waitFrames(1);
+    await fetch(`${run.baseUrl}/api/sync?access_token=${encodeURIComponent(access_token)}`);
+
+    const stoppedAt = Date.now();
+    run.child.kill('SIGTERM');
+    expect(await socket.waitClosed()).toBe(1001);
+    expect(socket.frames[socket.frames.length - 1]!.data.toString('hex')).toBe('049307c0c3');
+    expect(await run.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+
+    const logs = readFileSync(logFile, 'utf8') + run.stdout.join('');
+    expect(logs).toContain('migration.applied');
+    expect(logs).not.toContain(access_token);
+    expect(logs).not.toContain(access_token.split('.')[2]!);
+    expect(logs).not.toContain(account.masterPasswordHash);
+  }, 60_000);
+
+  it('restarts on the same data: migrations are not applied again, the account is still there', async () => {
+    const port = await freePort();
+    const run = start({ DATA_FOLDER: dataFolder }, port);
+    await waitAlive(run.baseUrl);
+    const res = await fetch(`${run.baseUrl}/identity/accounts/prelogin/password`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'nobody@example.com' }) });
+    expect(res.status).toBe(200);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.stdout.join('')).not.toContain('migration.applied');
+  }, 60_000);
+});
