@@ -8,8 +8,10 @@ import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { addLogSink, configureLogging } from '../../src/common/logging/logger';
 
-export const TLS_CERT = resolve(__dirname, '../fixtures/tls/cert.pem');
-export const TLS_KEY = resolve(__dirname, '../fixtures/tls/key.pem');
+/** Resolved from the project root, so compiled copies (bench) find the same files. */
+const FIXTURES = resolve(process.cwd(), 'test/fixtures/tls');
+export const TLS_CERT = resolve(FIXTURES, 'cert.pem');
+export const TLS_KEY = resolve(FIXTURES, 'key.pem');
 
 /** Every log line written by any app in this test process (for the "no secrets in logs" checks). */
 export const capturedLogs: string[] = [];
