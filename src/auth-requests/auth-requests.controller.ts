@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
+import { ListResponseDto } from '../common/http/list-response';
 import { AccessTokenGuard } from '../common/auth/access-token.guard';
 import { Auth } from '../common/auth/auth.decorator';
 import { AuthContext } from '../common/auth/auth-context';
@@ -24,7 +25,7 @@ export class AuthRequestsController {
 
   @Get()
   @UseGuards(AccessTokenGuard)
-  list(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
+  list(@Auth() auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
     return this.requests.listPending(auth);
   }
 

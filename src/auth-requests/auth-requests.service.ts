@@ -5,6 +5,7 @@ import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
+import { ListResponseDto, toListResponse } from '../common/http/list-response';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -60,10 +61,10 @@ export class AuthRequestsService {
     });
   }
 
-  async listPending(auth: AuthContext): Promise<Record<string, unknown>> {
+  async listPending(auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
     const requests = await this.uow.read((db) => this.repo.findPendingByUser(db, auth.userId));
     const live = requests.filter((r) => !this.expired(r));
-    return { data: live.map((r) => toAuthRequestResponse(r, this.origin)), object: 'list', continuationToken: null };
+    return toListResponse(live.map((r) => toAuthRequestResponse(r, this.origin)));
   }
 
   async get(auth: AuthContext, id: string): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
-import { RawHubSocket, sleep, tryUpgrade } from '../support/raw-ws';
+import { RawHubSocket, tryUpgrade } from '../support/raw-ws';
 import { createPbkdf2User, decodeJwtPayload, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
 
 const HANDSHAKE_MSGPACK = '{"protocol":"messagepack","version":1}\u001e';

@@ -26,6 +26,9 @@ export enum ErrorCode {
   StaleCipher = 'StaleCipher',
   DeviceNotFound = 'DeviceNotFound',
   UserNotFound = 'UserNotFound',
+  OrganizationsUnsupported = 'OrganizationsUnsupported',
+  CipherNotEncryptedForUser = 'CipherNotEncryptedForUser',
+  InvalidFolderRelationship = 'InvalidFolderRelationship',
   // hub
   MissingUpgradeHeader = 'MissingUpgradeHeader',
 }
@@ -57,5 +60,8 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.StaleCipher]: { status: 400, message: 'The client copy of this cipher is out of date. Resync the client and try again.' },
   [ErrorCode.DeviceNotFound]: { status: 404, message: 'Device not found.' },
   [ErrorCode.UserNotFound]: { status: 404, message: 'User not found.' },
+  [ErrorCode.OrganizationsUnsupported]: { status: 400, message: 'Organizations are not supported by this server yet.' },
+  [ErrorCode.CipherNotEncryptedForUser]: { status: 400, message: 'Cipher was not encrypted for the current user. Please try again.' },
+  [ErrorCode.InvalidFolderRelationship]: { status: 400, message: 'Invalid folder relationship.' },
   [ErrorCode.MissingUpgradeHeader]: { status: 400, message: 'Missing "Upgrade: websocket" header; the reverse proxy must forward Upgrade and Connection' },
 };

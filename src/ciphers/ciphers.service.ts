@@ -1,0 +1,396 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AccountRevisionService } from '../accounts/account-revision.service';
+import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { AuthContext } from '../common/auth/auth-context';
+import { ErrorCode } from '../common/errors/error-code';
+import { VaultError } from '../common/errors/vault-error';
+import { Clock } from '../common/time/clock';
+import { CipherEntity } from '../db/entities';
+import { Tx, UnitOfWork } from '../db/unit-of-work';
+import { CipherChange, DomainEventMap } from '../event-bus/domain-events';
+import { EventBus } from '../event-bus/event-bus.service';
+import { ListResponseDto, toListResponse } from '../common/http/list-response';
+import { FoldersQueryService } from '../folders/folders-query.service';
+import { FoldersService } from '../folders/folders.service';
+import { verifyMasterPasswordHash } from '../identity/password-hasher';
+import {
+  CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto, PurgeRequestDto, TYPE_DATA_KEY,
+} from './dto/cipher-request.dto';
+import { CipherResponseDto, toCipherResponse } from './dto/cipher-response.dto';
+import { ImportRequestDto } from './dto/import-request.dto';
+import { CiphersQueryService } from './ciphers-query.service';
+import { CiphersRepository } from './ciphers.repository';
+
+type BulkReason = DomainEventMap['CiphersBulkChanged']['reason'];
+type CipherEventName = 'CipherCreated' | 'CipherUpdated' | 'CipherDeleted';
+
+/** Drops the `response` keys clients echo back from their own models; keeps everything else as sent. */
+function withoutResponse(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutResponse);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => key !== 'response' && key !== '__proto__')
+      .map(([key, inner]) => [key, withoutResponse(inner)]),
+  );
+}
+
+/** Copies the content of a request onto a cipher row (not its dates, owner or per-user state). */
+function applyContent(cipher: CipherEntity, dto: CipherRequestDto): void {
+  cipher.type = dto.type;
+  cipher.name = dto.name;
+  cipher.notes = dto.notes ?? null;
+  cipher.key = dto.key ?? null;
+  cipher.reprompt = dto.reprompt ?? 0;
+  cipher.data = JSON.stringify(withoutResponse(dto[TYPE_DATA_KEY[dto.type]] ?? {}));
+  cipher.fields = dto.fields
+    ? JSON.stringify(dto.fields.map((field) => ({ type: field.type, name: field.name ?? null, value: field.value ?? null, linkedId: field.linkedId ?? null })))
+    : null;
+  cipher.passwordHistory = dto.passwordHistory
+    ? JSON.stringify(dto.passwordHistory.map((entry) => ({ lastUsedDate: entry.lastUsedDate, password: entry.password })))
+    : null;
+}
+
+function newCipher(userId: string, dto: CipherRequestDto, now: Date): CipherEntity {
+  const cipher = new CipherEntity();
+  cipher.id = randomUUID();
+  cipher.userId = userId;
+  cipher.organizationId = null;
+  applyContent(cipher, dto);
+  cipher.creationDate = now;
+  cipher.revisionDate = now;
+  cipher.deletedDate = null;
+  cipher.archivedDate = null;
+  return cipher;
+}
+
+/**
+ * Cipher commands. Each is one unit of work that checks ownership, writes, sets the cipher's revision date,
+ * bumps the owner's account revision date and emits the domain event of the trigger table
+ * (notifications.md §8.1). Only personal ciphers exist so far: organization ids are refused.
+ */
+@Injectable()
+export class CiphersService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly repo: CiphersRepository,
+    private readonly query: CiphersQueryService,
+    private readonly folders: FoldersQueryService,
+    private readonly folderCommands: FoldersService,
+    private readonly accounts: AccountsQueryService,
+    private readonly accountRevision: AccountRevisionService,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  // --- reads ---
+
+  list(auth: AuthContext): Promise<ListResponseDto<CipherResponseDto>> {
+    return this.uow.read(async (db) => toListResponse(await this.query.listForUser(db, auth.userId)));
+  }
+
+  get(auth: AuthContext, id: string): Promise<CipherResponseDto> {
+    return this.uow.read((db) => this.query.requireForUser(db, auth.userId, id));
+  }
+
+  // --- single-item writes ---
+
+  create(auth: AuthContext, dto: CipherRequestDto): Promise<CipherResponseDto> {
+    return this.uow.run(async (tx) => {
+      await this.checkRequest(tx.manager, auth, dto);
+      const now = this.clock.now();
+      const cipher = newCipher(auth.userId, dto, now);
+      await this.repo.insert(tx.manager, [cipher]);
+      const folderId = dto.folderId ?? null;
+      const favorite = dto.favorite === true;
+      if (folderId) await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
+      if (favorite) await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], true);
+      await this.accountRevision.bump(tx, [auth.userId], now);
+      await this.emitCipher(tx, 'CipherCreated', auth, cipher, now);
+      return toCipherResponse({ cipher, folderId, favorite });
+    });
+  }
+
+  /** POST /api/ciphers/create: the cipher plus collection ids, which only organization ciphers may have. */
+  async createWithCollections(auth: AuthContext, dto: CipherCreateRequestDto): Promise<CipherResponseDto> {
+    if (dto.cipher.organizationId || (dto.collectionIds?.length ?? 0) > 0) throw new VaultError(ErrorCode.OrganizationsUnsupported);
+    return this.create(auth, dto.cipher);
+  }
+
+  update(auth: AuthContext, id: string, dto: CipherRequestDto): Promise<CipherResponseDto> {
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      await this.checkRequest(tx.manager, auth, dto);
+      if (dto.lastKnownRevisionDate && new Date(dto.lastKnownRevisionDate).getTime() !== cipher.revisionDate.getTime()) {
+        throw new VaultError(ErrorCode.StaleCipher);
+      }
+      const now = this.clock.now();
+      applyContent(cipher, dto);
+      cipher.revisionDate = now;
+      await this.repo.update(tx.manager, cipher);
+      const folderId = dto.folderId ?? null;
+      const favorite = dto.favorite === true;
+      await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
+      await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], favorite);
+      await this.accountRevision.bump(tx, [auth.userId], now);
+      await this.emitCipher(tx, 'CipherUpdated', auth, cipher, now);
+      return toCipherResponse({ cipher, folderId, favorite });
+    });
+  }
+
+  /** Folder and favourite only: per-user state, so no event; the account revision date still moves. */
+  partial(auth: AuthContext, id: string, dto: CipherPartialRequestDto): Promise<CipherResponseDto> {
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      const folderId = dto.folderId ?? null;
+      const favorite = dto.favorite === true;
+      if (folderId) await this.folders.requireOwned(tx.manager, auth.userId, folderId);
+      await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
+      await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], favorite);
+      await this.accountRevision.bump(tx, [auth.userId], this.clock.now());
+      return toCipherResponse({ cipher, folderId, favorite });
+    });
+  }
+
+  /** Moves the cipher to the trash (soft delete). Already in the trash: nothing to do. */
+  trash(auth: AuthContext, id: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      if (cipher.deletedDate) return;
+      await this.changeDates(tx, auth, cipher, { deletedDate: this.clock.now() });
+    });
+  }
+
+  restore(auth: AuthContext, id: string): Promise<CipherResponseDto> {
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      if (cipher.deletedDate) await this.changeDates(tx, auth, cipher, { deletedDate: null });
+      return this.respond(tx.manager, auth, cipher);
+    });
+  }
+
+  archive(auth: AuthContext, id: string): Promise<CipherResponseDto> {
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      if (!cipher.archivedDate) await this.changeDates(tx, auth, cipher, { archivedDate: this.clock.now() });
+      return this.respond(tx.manager, auth, cipher);
+    });
+  }
+
+  unarchive(auth: AuthContext, id: string): Promise<CipherResponseDto> {
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      if (cipher.archivedDate) await this.changeDates(tx, auth, cipher, { archivedDate: null });
+      return this.respond(tx.manager, auth, cipher);
+    });
+  }
+
+  /** Hard delete. The event carries the time of deletion; recipients are known before the row goes. */
+  delete(auth: AuthContext, id: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      const now = this.clock.now();
+      await this.repo.deleteByIdsAndUser(tx.manager, [cipher.id], auth.userId);
+      await this.accountRevision.bump(tx, [auth.userId], now);
+      await this.emitCipher(tx, 'CipherDeleted', auth, cipher, now);
+    });
+  }
+
+  // --- multi-item writes: one CiphersBulkChanged, nothing per item, nothing when nothing changed ---
+
+  bulkDelete(auth: AuthContext, dto: CipherIdsRequestDto): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const ciphers = await this.repo.findByIdsAndUser(tx.manager, dto.ids, auth.userId);
+      if (ciphers.length === 0) return;
+      await this.repo.deleteByIdsAndUser(tx.manager, ciphers.map((c) => c.id), auth.userId);
+      await this.finishBulk(tx, auth, 'ciphers', 'bulk-delete', this.clock.now());
+    });
+  }
+
+  bulkTrash(auth: AuthContext, dto: CipherIdsRequestDto): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const now = this.clock.now();
+      await this.bulkDates(tx, auth, dto.ids, (c) => !c.deletedDate, { deletedDate: now }, 'bulk-trash', now);
+    });
+  }
+
+  bulkRestore(auth: AuthContext, dto: CipherIdsRequestDto): Promise<ListResponseDto<CipherResponseDto>> {
+    return this.uow.run(async (tx) => {
+      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !!c.deletedDate, { deletedDate: null }, 'bulk-restore', this.clock.now());
+      return toListResponse((await this.query.views(tx.manager, auth.userId, changed)).map(toCipherResponse));
+    });
+  }
+
+  bulkArchive(auth: AuthContext, dto: CipherIdsRequestDto): Promise<ListResponseDto<CipherResponseDto>> {
+    return this.uow.run(async (tx) => {
+      const now = this.clock.now();
+      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !c.archivedDate, { archivedDate: now }, 'bulk-archive', now);
+      return toListResponse((await this.query.views(tx.manager, auth.userId, changed)).map(toCipherResponse));
+    });
+  }
+
+  bulkUnarchive(auth: AuthContext, dto: CipherIdsRequestDto): Promise<ListResponseDto<CipherResponseDto>> {
+    return this.uow.run(async (tx) => {
+      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !!c.archivedDate, { archivedDate: null }, 'bulk-archive', this.clock.now());
+      return toListResponse((await this.query.views(tx.manager, auth.userId, changed)).map(toCipherResponse));
+    });
+  }
+
+  /**
+   * Puts ciphers in a folder (or none) for the caller. Folder assignment is per user, so the ciphers' own
+   * revision dates stay; exactly one id → CipherUpdated with the cipher's current revision date, else bulk.
+   */
+  move(auth: AuthContext, dto: CipherMoveRequestDto): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const folderId = dto.folderId ?? null;
+      if (folderId) await this.folders.requireOwned(tx.manager, auth.userId, folderId);
+      const ciphers = await this.repo.findByIdsAndUser(tx.manager, dto.ids, auth.userId);
+      if (ciphers.length === 0) return;
+      const now = this.clock.now();
+      await this.repo.setFolder(tx.manager, auth.userId, ciphers.map((c) => c.id), folderId);
+      const [only] = ciphers;
+      if (new Set(dto.ids).size === 1 && only) {
+        await this.accountRevision.bump(tx, [auth.userId], now);
+        await this.emitCipher(tx, 'CipherUpdated', auth, only, only.revisionDate);
+      } else {
+        await this.finishBulk(tx, auth, 'ciphers', 'bulk-move', now);
+      }
+    });
+  }
+
+  /** Vault import: folders, ciphers and their folder relationships in one transaction; one SyncVault. */
+  import(auth: AuthContext, dto: ImportRequestDto): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const folderRequests = dto.folders ?? [];
+      const relationships = dto.folderRelationships ?? [];
+      for (const cipher of dto.ciphers) await this.checkRequest(tx.manager, auth, cipher, false);
+      for (const { key, value } of relationships) {
+        if (key >= dto.ciphers.length || value >= folderRequests.length) throw new VaultError(ErrorCode.InvalidFolderRelationship);
+      }
+      const directFolderIds = dto.ciphers.map((c) => c.folderId).filter((id): id is string => !!id);
+      const requestedIds = folderRequests.map((f) => f.id).filter((id): id is string => !!id);
+      const owned = await this.folders.ownedIds(tx.manager, auth.userId, [...directFolderIds, ...requestedIds]);
+      if (directFolderIds.some((id) => !owned.has(id))) throw new VaultError(ErrorCode.FolderNotFound);
+      if (dto.ciphers.length === 0 && folderRequests.every((f) => f.id && owned.has(f.id))) return;
+
+      const now = this.clock.now();
+      const toCreate = folderRequests.filter((f) => !(f.id && owned.has(f.id)));
+      const created = await this.folderCommands.createInTx(tx, auth.userId, toCreate.map((f) => f.name), now);
+      let next = 0;
+      const folderIdAt = folderRequests.map((f) => (f.id && owned.has(f.id) ? f.id : (created[next++] as { id: string }).id));
+
+      const ciphers = dto.ciphers.map((c) => newCipher(auth.userId, c, now));
+      await this.repo.insert(tx.manager, ciphers);
+      const folderOf = new Map<number, string>();
+      dto.ciphers.forEach((c, index) => {
+        if (c.folderId) folderOf.set(index, c.folderId);
+      });
+      for (const { key, value } of relationships) folderOf.set(key, folderIdAt[value] as string);
+      const byFolder = new Map<string, string[]>();
+      for (const [index, folderId] of folderOf) byFolder.set(folderId, [...(byFolder.get(folderId) ?? []), (ciphers[index] as CipherEntity).id]);
+      for (const [folderId, ids] of byFolder) await this.repo.setFolder(tx.manager, auth.userId, ids, folderId);
+      const favorites = ciphers.filter((_, index) => dto.ciphers[index]?.favorite === true).map((c) => c.id);
+      if (favorites.length > 0) await this.repo.setFavorite(tx.manager, auth.userId, favorites, true);
+
+      await this.finishBulk(tx, auth, 'vault', 'import', now);
+    });
+  }
+
+  /** Deletes every personal cipher and folder of the caller, after checking the master password hash. */
+  async purge(auth: AuthContext, dto: PurgeRequestDto, organizationId: string | undefined): Promise<void> {
+    if (organizationId) throw new VaultError(ErrorCode.OrganizationsUnsupported);
+    const user = await this.uow.read((db) => this.accounts.requireUser(db, auth.userId));
+    if (!(await verifyMasterPasswordHash(user, dto.masterPasswordHash))) throw new VaultError(ErrorCode.InvalidPassword);
+    await this.uow.run(async (tx) => {
+      await this.repo.deleteAllByUser(tx.manager, auth.userId);
+      await this.folderCommands.deleteAllInTx(tx, auth.userId);
+      await this.finishBulk(tx, auth, 'vault', 'purge', this.clock.now());
+    });
+  }
+
+  /**
+   * Scheduled trash purge: hard-deletes ciphers trashed before `cutoff`, in batches. No event
+   * (notifications.md §8.1: picked up at the next sync), but the owners' revision dates move.
+   */
+  async purgeTrashedBefore(cutoff: Date, batchSize = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.uow.run(async (tx) => {
+        const rows = await this.repo.findTrashedBefore(tx.manager, cutoff, batchSize);
+        if (rows.length === 0) return 0;
+        await this.repo.deleteTrashedByIds(tx.manager, rows.map((row) => row.id));
+        await this.accountRevision.bump(tx, rows.map((row) => row.userId), this.clock.now());
+        return rows.length;
+      });
+      total += removed;
+      if (removed < batchSize) return total;
+    }
+  }
+
+  // --- helpers ---
+
+  private async requireOwned(db: EntityManager, auth: AuthContext, id: string): Promise<CipherEntity> {
+    const cipher = await this.repo.findByIdAndUser(db, id, auth.userId);
+    if (!cipher) throw new VaultError(ErrorCode.CipherNotFound);
+    return cipher;
+  }
+
+  /** Rules every create/edit body must meet before anything is written. */
+  private async checkRequest(db: EntityManager, auth: AuthContext, dto: CipherRequestDto, checkFolder = true): Promise<void> {
+    if (dto.organizationId) throw new VaultError(ErrorCode.OrganizationsUnsupported);
+    if (dto.encryptedFor && dto.encryptedFor.toLowerCase() !== auth.userId.toLowerCase()) throw new VaultError(ErrorCode.CipherNotEncryptedForUser);
+    if (checkFolder && dto.folderId) await this.folders.requireOwned(db, auth.userId, dto.folderId);
+  }
+
+  private async respond(db: EntityManager, auth: AuthContext, cipher: CipherEntity): Promise<CipherResponseDto> {
+    const [view] = await this.query.views(db, auth.userId, [cipher]);
+    return toCipherResponse(view ?? { cipher, folderId: null, favorite: false });
+  }
+
+  /** Trash, restore, archive, unarchive of one cipher: new dates, revision bump, CipherUpdated. */
+  private async changeDates(tx: Tx, auth: AuthContext, cipher: CipherEntity, dates: Partial<Pick<CipherEntity, 'deletedDate' | 'archivedDate'>>): Promise<void> {
+    const now = this.clock.now();
+    Object.assign(cipher, dates, { revisionDate: now });
+    await this.repo.setDates(tx.manager, [cipher.id], auth.userId, { ...dates, revisionDate: now });
+    await this.accountRevision.bump(tx, [auth.userId], now);
+    await this.emitCipher(tx, 'CipherUpdated', auth, cipher, now);
+  }
+
+  /** The same date change on every owned cipher among `ids` that `applies`; returns the changed ciphers. */
+  private async bulkDates(
+    tx: Tx,
+    auth: AuthContext,
+    ids: string[],
+    applies: (cipher: CipherEntity) => boolean,
+    dates: Partial<Pick<CipherEntity, 'deletedDate' | 'archivedDate'>>,
+    reason: BulkReason,
+    now: Date,
+  ): Promise<CipherEntity[]> {
+    const changed = (await this.repo.findByIdsAndUser(tx.manager, ids, auth.userId)).filter(applies);
+    if (changed.length === 0) return [];
+    for (const cipher of changed) Object.assign(cipher, dates, { revisionDate: now });
+    await this.repo.setDates(tx.manager, changed.map((c) => c.id), auth.userId, { ...dates, revisionDate: now });
+    await this.finishBulk(tx, auth, 'ciphers', reason, now);
+    return changed;
+  }
+
+  private async finishBulk(tx: Tx, auth: AuthContext, kind: 'ciphers' | 'vault', reason: BulkReason, now: Date): Promise<void> {
+    await this.accountRevision.bump(tx, [auth.userId], now);
+    await this.bus.emit(tx, 'CiphersBulkChanged', { userIds: [auth.userId], kind, reason, actor: auth.actor });
+  }
+
+  private emitCipher(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date): Promise<void> {
+    const change: CipherChange = {
+      cipherId: cipher.id,
+      userId: auth.userId,
+      organizationId: null,
+      collectionIds: null,
+      revisionDate,
+      recipients: [auth.userId],
+      actor: auth.actor,
+    };
+    return this.bus.emit(tx, name, change);
+  }
+}

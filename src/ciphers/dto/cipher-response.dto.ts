@@ -1,0 +1,108 @@
+import { toApiDate } from '../../common/time/clock';
+import { CipherEntity } from '../../db/entities';
+import { TYPE_DATA_DEFAULTS } from './cipher-data.dto';
+import { CipherType, TYPE_DATA_KEY, TypeDataKey } from './cipher-request.dto';
+
+/** A cipher as one user sees it: the shared row plus that user's folder and favourite mark. */
+export interface CipherView {
+  cipher: CipherEntity;
+  folderId: string | null;
+  favorite: boolean;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** The `cipherDetails` JSON of GET /api/sync and every cipher endpoint (real-clients.md §3.8). */
+export interface CipherResponseDto {
+  object: 'cipherDetails';
+  id: string;
+  type: number;
+  organizationId: string | null;
+  folderId: string | null;
+  favorite: boolean;
+  edit: boolean;
+  viewPassword: boolean;
+  permissions: { delete: boolean; restore: boolean };
+  organizationUseTotp: boolean;
+  collectionIds: string[];
+  key: string | null;
+  reprompt: number;
+  name: string;
+  notes: string | null;
+  fields: unknown[] | null;
+  passwordHistory: unknown[] | null;
+  attachments: null;
+  login: JsonObject | null;
+  secureNote: JsonObject | null;
+  card: JsonObject | null;
+  identity: JsonObject | null;
+  sshKey: JsonObject | null;
+  creationDate: string;
+  revisionDate: string;
+  deletedDate: string | null;
+  archivedDate: string | null;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function asObject(value: unknown): JsonObject | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
+}
+
+function asArray(value: unknown): unknown[] | null {
+  return Array.isArray(value) ? value : null;
+}
+
+/** The stored login with every known key present; `uri` mirrors the first of `uris`, as upstream does. */
+function loginView(stored: JsonObject): JsonObject {
+  const uris = asArray(stored.uris)?.map((entry) => ({ uri: null, match: null, uriChecksum: null, ...asObject(entry) }));
+  const firstUri = uris?.[0]?.uri;
+  return { ...TYPE_DATA_DEFAULTS.login, ...stored, uris: uris ?? null, uri: firstUri ?? stored.uri ?? null };
+}
+
+function typeDataView(key: TypeDataKey, stored: JsonObject): JsonObject {
+  return key === 'login' ? loginView(stored) : { ...TYPE_DATA_DEFAULTS[key], ...stored };
+}
+
+export function toCipherResponse(view: CipherView): CipherResponseDto {
+  const { cipher } = view;
+  const key = TYPE_DATA_KEY[cipher.type as CipherType] as TypeDataKey | undefined;
+  const data = asObject(parseJson(cipher.data));
+  const typed = (k: TypeDataKey): JsonObject | null => (key === k && data ? typeDataView(k, data) : null);
+  return {
+    object: 'cipherDetails',
+    id: cipher.id,
+    type: cipher.type,
+    organizationId: cipher.organizationId,
+    folderId: view.folderId,
+    favorite: view.favorite,
+    edit: true,
+    viewPassword: true,
+    permissions: { delete: true, restore: true },
+    organizationUseTotp: true,
+    collectionIds: [],
+    key: cipher.key,
+    reprompt: cipher.reprompt,
+    name: cipher.name,
+    notes: cipher.notes,
+    fields: asArray(parseJson(cipher.fields)),
+    passwordHistory: asArray(parseJson(cipher.passwordHistory)),
+    attachments: null,
+    login: typed('login'),
+    secureNote: typed('secureNote'),
+    card: typed('card'),
+    identity: typed('identity'),
+    sshKey: typed('sshKey'),
+    creationDate: toApiDate(cipher.creationDate),
+    revisionDate: toApiDate(cipher.revisionDate),
+    deletedDate: toApiDate(cipher.deletedDate),
+    archivedDate: toApiDate(cipher.archivedDate),
+  };
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { getLogger } from '../common/logging/logger';
+import { Clock } from '../common/time/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { CiphersService } from './ciphers.service';
+
+const log = getLogger('TrashPurgeJob');
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Hourly: hard-deletes ciphers that have been in the trash longer than TRASH_AUTO_DELETE_DAYS (0 = never). */
+@Injectable()
+export class TrashPurgeJob implements OnModuleInit, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly ciphers: CiphersService, private readonly clock: Clock) {}
+
+  onModuleInit(): void {
+    if (this.config.trashAutoDeleteDays <= 0) return;
+    this.timer = setInterval(() => {
+      this.runOnce().catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'trash_purge.failed'));
+    }, HOUR_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One purge pass (also used by tests); overlapping calls share the pass in progress. */
+  runOnce(): Promise<number> {
+    if (this.config.trashAutoDeleteDays <= 0) return Promise.resolve(0);
+    if (!this.running) {
+      const cutoff = new Date(this.clock.now().getTime() - this.config.trashAutoDeleteDays * DAY_MS);
+      this.running = this.ciphers.purgeTrashedBefore(cutoff).then(
+        (count) => {
+          this.running = null;
+          if (count > 0) log.info({ count }, 'trash_purge.done');
+          return count;
+        },
+        (error: unknown) => {
+          this.running = null;
+          throw error;
+        },
+      );
+    }
+    return this.running;
+  }
+}

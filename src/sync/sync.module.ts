@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CiphersModule } from '../ciphers/ciphers.module';
+import { FoldersModule } from '../folders/folders.module';
+import { SettingsModule } from '../settings/settings.module';
+import { SyncController } from './sync.controller';
+import { SyncService } from './sync.service';
+
+@Module({
+  imports: [AccountsModule, FoldersModule, CiphersModule, SettingsModule],
+  controllers: [SyncController],
+  providers: [SyncService],
+})
+export class SyncModule {}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { CiphersQueryService } from '../ciphers/ciphers-query.service';
+import { AuthContext } from '../common/auth/auth-context';
+import { UnitOfWork } from '../db/unit-of-work';
+import { FoldersQueryService } from '../folders/folders-query.service';
+import { DomainsQueryService } from '../settings/domains-query.service';
+import { SyncResponseDto } from './dto/sync-response.dto';
+
+/** Read-only composition of the other features' queries, in one read so the parts agree with each other. */
+@Injectable()
+export class SyncService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly accounts: AccountsQueryService,
+    private readonly folders: FoldersQueryService,
+    private readonly ciphers: CiphersQueryService,
+    private readonly domains: DomainsQueryService,
+  ) {}
+
+  sync(auth: AuthContext, excludeDomains: boolean): Promise<SyncResponseDto> {
+    return this.uow.read(async (db) => {
+      const profile = await this.accounts.profile(db, auth.userId);
+      const folders = await this.folders.listForUser(db, auth.userId);
+      const ciphers = await this.ciphers.listForUser(db, auth.userId);
+      const domains = excludeDomains ? null : await this.domains.domains(db, auth.userId, true);
+      const userDecryption = await this.accounts.userDecryption(db, auth.userId);
+      return { object: 'sync', profile, folders, collections: [], policies: [], sends: [], ciphers, domains, userDecryption };
+    });
+  }
+}
