@@ -1,4 +1,5 @@
-import { Controller, Get, Headers } from '@nestjs/common';
+import { Controller, Get, Headers, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 
@@ -9,7 +10,10 @@ import { VaultError } from '../common/errors/vault-error';
 @Controller('notifications')
 export class HubHttpController {
   @Get(['hub', 'anonymous-hub'])
-  notUpgraded(@Headers('upgrade') upgrade?: string, @Headers('connection') connection?: string): never {
+  notUpgraded(@Req() req: Request, @Headers('upgrade') upgrade?: string, @Headers('connection') connection?: string): never {
+    if (req.httpVersion === '1.0') {
+      throw new VaultError(ErrorCode.MissingUpgradeHeader, 'HTTP/1.0 request: WebSockets need HTTP/1.1; the reverse proxy must talk HTTP/1.1 to the server (nginx: proxy_http_version 1.1) and forward Upgrade and Connection');
+    }
     if (!upgrade || upgrade.toLowerCase() !== 'websocket') throw new VaultError(ErrorCode.MissingUpgradeHeader);
     const tokens = (connection ?? '').toLowerCase().split(',').map((t) => t.trim());
     if (!tokens.includes('upgrade')) {

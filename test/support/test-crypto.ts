@@ -201,7 +201,8 @@ async function send(baseUrl: string, path: string, init: RequestInit, device?: C
     headers.set('Bitwarden-Client-Name', device.clientId);
     headers.set('Bitwarden-Client-Version', CLIENT_VERSION);
   }
-  const response = await fetch(new URL(path, baseUrl), { ...init, headers });
+  // Keep the base URL's path (DOMAIN=https://host/vault): new URL('/api/x', base) would drop it.
+  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, { ...init, headers });
   if (!response.ok) throw new HttpError(response.status, await response.text(), path);
   return response;
 }

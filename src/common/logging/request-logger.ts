@@ -14,11 +14,13 @@ export function requestLogger(config: AppConfig) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     const id = randomUUID();
+    // Read now: once the response has finished, a proxy may already have closed the socket.
+    const ip = clientIp(req, config);
     res.setHeader('X-Request-Id', id);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = (req.originalUrl ?? req.url).split('?')[0];
-      log.info({ cid: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip: clientIp(req, config) }, 'http.request');
+      log.info({ cid: id, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip }, 'http.request');
     });
     correlation.run({ id }, next);
   };
