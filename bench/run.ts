@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 /**
  * npm run bench: write latency of the vault API while the hub fans out, measured as ratios against a
  * baseline taken in the same run (no absolute thresholds). Scenarios:
