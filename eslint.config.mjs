@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '*.js', '*.mjs', 'test/report.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '.bench-build/**', '.test-build-*/**', '*.js', '*.mjs', 'test/report.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -9,6 +9,7 @@ import { IdentityModule } from './identity/identity.module';
 import { DatabaseModule } from './db/database.module';
 import { EventBusModule } from './event-bus/event-bus.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PushModule } from './push/push.module';
 import { FoldersModule } from './folders/folders.module';
 import { CiphersModule } from './ciphers/ciphers.module';
 import { SettingsModule } from './settings/settings.module';
@@ -34,6 +35,7 @@ export class AppModule {
         SettingsModule,
         SyncModule,
         ...(config.hub.enabled ? [NotificationsModule] : []),
+        PushModule.forRoot(config),
       ],
     };
   }

@@ -171,8 +171,9 @@ export class AccountsService {
       fresh.securityStamp = randomUUID();
       fresh.updatedDate = this.clock.now();
       await this.users.save(tx.manager, fresh);
-      await this.devices.removeAll(tx, auth.userId);
+      // LogOut first, then the devices go (their relay registrations are deleted after the LogOut push).
       await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
+      await this.devices.removeAll(tx, auth.userId);
     });
   }
 
@@ -180,9 +181,9 @@ export class AccountsService {
     const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
     await this.uow.run(async (tx) => {
+      await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
       await this.devices.removeAll(tx, auth.userId);
       await this.users.delete(tx.manager, auth.userId);
-      await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
     });
   }
 

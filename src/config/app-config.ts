@@ -7,6 +7,24 @@ export type DatabaseType = 'better-sqlite3' | 'postgres' | 'mysql';
 
 export interface TlsConfig { certPath: string; keyPath: string }
 
+/** Mobile push through Bitwarden's relay (notifications.md §10). */
+export interface PushConfig {
+  enabled: boolean;
+  /** Lowercase UUID; null when push is disabled. */
+  installationId: string | null;
+  /** Secret: never logged, masked in diagnostics. */
+  installationKey: string | null;
+  /** Without trailing slash, e.g. https://push.bitwarden.com */
+  relayUri: string;
+  /** Without trailing slash, e.g. https://identity.bitwarden.com */
+  identityUri: string;
+  rateBurst: number;
+  ratePerSecond: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  timeoutMs: number;
+}
+
 export interface AppConfig {
   domain: URL;
   /** Path part of DOMAIN without trailing slash: '' or '/vault'. */
@@ -29,6 +47,8 @@ export interface AppConfig {
   loginRateLimit: { seconds: number; maxBurst: number };
   adminToken: string | null;
   trashAutoDeleteDays: number;
+  unauthenticatedRateLimit: { seconds: number; maxBurst: number };
+  push: PushConfig;
   hub: {
     enabled: boolean;
     maxConnectionsPerUser: number;
@@ -97,6 +117,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   const dataFolder = resolve(get<string>('DATA_FOLDER'));
   const tls = parseTls(get<string | undefined>('ROCKET_TLS'), problems);
   const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems);
+  const push = parsePush(get, problems, warnings);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const ipHeader = get<string>('IP_HEADER');
@@ -120,6 +141,8 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     loginRateLimit: { seconds: get<number>('LOGIN_RATELIMIT_SECONDS'), maxBurst: get<number>('LOGIN_RATELIMIT_MAX_BURST') },
     adminToken: get<string | undefined>('ADMIN_TOKEN') ?? null,
     trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    unauthenticatedRateLimit: { seconds: get<number>('UNAUTHENTICATED_RATELIMIT_SECONDS'), maxBurst: get<number>('UNAUTHENTICATED_RATELIMIT_MAX_BURST') },
+    push: Object.freeze(push),
     hub: {
       enabled: get<boolean>('ENABLE_WEBSOCKET'),
       maxConnectionsPerUser: get<number>('HUB_MAX_CONNECTIONS_PER_USER'),
@@ -240,6 +263,90 @@ function parseDatabase(value: string | undefined, dataFolder: string, problems: 
   return { type: 'better-sqlite3', url: null, sqlitePath: isAbsolute(path) ? path : resolve(path) };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const US_PAIR = 'PUSH_RELAY_URI=https://push.bitwarden.com with PUSH_IDENTITY_URI=https://identity.bitwarden.com (US)';
+const EU_PAIR = 'PUSH_RELAY_URI=https://api.bitwarden.eu with PUSH_IDENTITY_URI=https://identity.bitwarden.eu (EU)';
+
+type Region = 'US' | 'EU' | null;
+function bitwardenRegion(url: URL): Region {
+  const host = url.hostname.toLowerCase();
+  if (host === 'bitwarden.com' || host.endsWith('.bitwarden.com')) return 'US';
+  if (host === 'bitwarden.eu' || host.endsWith('.bitwarden.eu')) return 'EU';
+  return null;
+}
+
+/** A relay base URL: absolute https, no query or fragment; the trailing slash is removed. */
+function parsePushUri(name: string, text: string, problems: string[]): URL | null {
+  const value = text.trim();
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`${name}: "${value}" is not an absolute URL; expected https://host[/path], e.g. https://push.bitwarden.com`);
+    return null;
+  }
+  if (url.protocol !== 'https:') {
+    problems.push(`${name}: "${value}" must start with https:// (the relay is only reached over TLS)`);
+    return null;
+  }
+  if (value.includes('?') || value.includes('#')) {
+    problems.push(`${name}: "${value}" must not carry a query string or fragment; expected https://host[/path]`);
+    return null;
+  }
+  if (url.username !== '' || url.password !== '') {
+    problems.push(`${name}: "${value}" must not carry credentials; set PUSH_INSTALLATION_ID and PUSH_INSTALLATION_KEY instead`);
+    return null;
+  }
+  return url;
+}
+
+const withoutTrailingSlash = (url: URL): string => `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+
+/** PUSH_* variables and their cross-field rules (notifications.md §10.1). */
+function parsePush(get: <T>(name: string) => T, problems: string[], warnings: string[]): PushConfig {
+  const enabled = get<boolean>('PUSH_ENABLED');
+  const id = get<string | undefined>('PUSH_INSTALLATION_ID');
+  const key = get<string | undefined>('PUSH_INSTALLATION_KEY');
+  const relayText = get<string | undefined>('PUSH_RELAY_URI') ?? 'https://push.bitwarden.com';
+  const identityText = get<string | undefined>('PUSH_IDENTITY_URI') ?? 'https://identity.bitwarden.com';
+  const tuning = {
+    rateBurst: get<number>('PUSH_RATE_BURST'),
+    ratePerSecond: get<number>('PUSH_RATE_PER_SECOND'),
+    retryBaseMs: get<number>('PUSH_RETRY_BASE_MS'),
+    retryMaxMs: get<number>('PUSH_RETRY_MAX_SECONDS') * 1000,
+    timeoutMs: get<number>('PUSH_RELAY_TIMEOUT_SECONDS') * 1000,
+  };
+  const disabled: PushConfig = {
+    enabled: false, installationId: null, installationKey: null,
+    relayUri: relayText.trim().replace(/\/+$/, ''), identityUri: identityText.trim().replace(/\/+$/, ''), ...tuning,
+  };
+  if (!enabled) {
+    if (id !== undefined || key !== undefined) {
+      warnings.push('PUSH_INSTALLATION_ID / PUSH_INSTALLATION_KEY are set but PUSH_ENABLED is false: mobile push is disabled. Set PUSH_ENABLED=true to use the relay, or remove the variables.');
+    }
+    return disabled;
+  }
+  const before = problems.length;
+  const host = 'get an installation id and key at https://bitwarden.com/host (EU: https://bitwarden.eu/host)';
+  if (id === undefined) problems.push(`PUSH_INSTALLATION_ID: required when PUSH_ENABLED=true; ${host}`);
+  else if (!UUID.test(id)) problems.push(`PUSH_INSTALLATION_ID: the value is not an installation id; expected a UUID such as 0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a (${host})`);
+  if (key === undefined) problems.push(`PUSH_INSTALLATION_KEY: required when PUSH_ENABLED=true; ${host}`);
+  const relay = parsePushUri('PUSH_RELAY_URI', relayText, problems);
+  const identity = parsePushUri('PUSH_IDENTITY_URI', identityText, problems);
+  if (relay && identity) {
+    const relayRegion = bitwardenRegion(relay);
+    const identityRegion = bitwardenRegion(identity);
+    if (relayRegion && identityRegion && relayRegion !== identityRegion) {
+      problems.push(`PUSH_RELAY_URI: ${relay.host} (${relayRegion}) and PUSH_IDENTITY_URI ${identity.host} (${identityRegion}) are in different regions; the relay would never accept the token. Use ${US_PAIR}, or ${EU_PAIR}, matching the region where the installation was created`);
+    }
+    if (relay.hostname.toLowerCase() === 'push.bitwarden.eu') {
+      warnings.push(`PUSH_RELAY_URI=${withoutTrailingSlash(relay)} is not a documented relay host; the EU relay is https://api.bitwarden.eu (${EU_PAIR}).`);
+    }
+  }
+  if (problems.length > before || !relay || !identity || id === undefined || key === undefined) return disabled;
+  return { enabled: true, installationId: id.toLowerCase(), installationKey: key, relayUri: withoutTrailingSlash(relay), identityUri: withoutTrailingSlash(identity), ...tuning };
+}
+
 /** Configuration with secrets masked, for diagnostics. */
 export function describeConfig(config: AppConfig): Record<string, unknown> {
   return {
@@ -252,5 +359,8 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     signupsAllowed: config.signupsAllowed,
     websocket: config.hub.enabled,
     adminToken: config.adminToken ? '***' : null,
+    push: config.push.enabled
+      ? { enabled: true, relayUri: config.push.relayUri, identityUri: config.push.identityUri, installationId: '***', installationKey: '***' }
+      : { enabled: false },
   };
 }

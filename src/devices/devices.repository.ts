@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { DeviceEntity } from '../db/entities';
+import { PushRegistrationState } from '../db/entities/device.entity';
+
+/** What a device's relay registration columns are set to. */
+export interface PushRegistrationPatch {
+  pushRegistration?: PushRegistrationState | null;
+  pushRegistrationError?: string | null;
+  pushRelayUri?: string | null;
+  pushInstallationId?: string | null;
+  pushLastSuccessAt?: Date | null;
+}
 
 /** All SQL on devices; every lookup is scoped by user except the refresh-token lookup. */
 @Injectable()
@@ -37,6 +47,40 @@ export class DevicesRepository {
     const query = db.createQueryBuilder().update(DeviceEntity).set({ refreshTokenHash: null }).where('user_id = :userId', { userId });
     if (keepDeviceId) query.andWhere('id <> :keepDeviceId', { keepDeviceId });
     await query.execute();
+  }
+
+  /** Active devices with this identifier, across accounts (the same app install may hold several). */
+  findActiveByIdentifier(db: EntityManager, identifier: string): Promise<DeviceEntity[]> {
+    return db.getRepository(DeviceEntity).find({ where: { identifier, active: true } });
+  }
+
+  findById(db: EntityManager, id: string): Promise<DeviceEntity | null> {
+    return db.getRepository(DeviceEntity).findOne({ where: { id } });
+  }
+
+  /** Devices of the user of the given types that hold a push token. */
+  findWithPushToken(db: EntityManager, userId: string, types: number[]): Promise<DeviceEntity[]> {
+    return db.getRepository(DeviceEntity).find({ where: { userId, pushToken: Not(IsNull()), type: In(types) }, order: { creationDate: 'ASC' } });
+  }
+
+  /** Whether the user has an active device of the given types whose registration is queued or done at this relay. */
+  async hasCurrentPushRegistration(db: EntityManager, userId: string, types: number[], relayUri: string, installationId: string): Promise<boolean> {
+    const count = await db.getRepository(DeviceEntity).count({
+      where: {
+        userId, active: true, pushToken: Not(IsNull()), type: In(types),
+        pushRegistration: In(['pending', 'registered']), pushRelayUri: relayUri, pushInstallationId: installationId,
+      },
+    });
+    return count > 0;
+  }
+
+  async setPushToken(db: EntityManager, id: string, pushToken: string | null, revisionDate: Date, patch: PushRegistrationPatch = {}): Promise<void> {
+    await db.getRepository(DeviceEntity).update({ id }, { pushToken, revisionDate, ...patch });
+  }
+
+  /** Registration bookkeeping; `onlyWithToken` leaves a device alone whose token was cleared meanwhile. */
+  async setPushRegistration(db: EntityManager, id: string, patch: PushRegistrationPatch, onlyWithToken = false): Promise<void> {
+    await db.getRepository(DeviceEntity).update(onlyWithToken ? { id, pushToken: Not(IsNull()) } : { id }, patch);
   }
 
   async setHubDisconnectedAt(db: EntityManager, id: string, at: Date): Promise<void> {

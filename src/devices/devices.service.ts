@@ -1,24 +1,50 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuthContext } from '../common/auth/auth-context';
+import { MOBILE_DEVICE_TYPES } from '../common/auth/device-type';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
+import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
+import { getLogger } from '../common/logging/logger';
+import { ListResponseDto, toListResponse } from '../common/http/list-response';
 import { Clock } from '../common/time/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
 import { DeviceEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { EventBus } from '../event-bus/event-bus.service';
-import { DevicesRepository } from './devices.repository';
+import { DevicesRepository, PushRegistrationPatch } from './devices.repository';
 import { toDeviceResponse } from './dto/device-response.mapper';
 
-export interface LoginDevice { identifier: string; type: number; name: string }
+export interface LoginDevice {
+  identifier: string;
+  type: number;
+  name: string;
+  /** `devicePushToken` of the token request, when a client sends one. */
+  pushToken?: string;
+}
+
+/** A device as the push module needs it to register it with the relay. */
+export interface PushDevice { id: string; userId: string; identifier: string; type: number; pushToken: string }
+
+const NO_REGISTRATION: PushRegistrationPatch = { pushRegistration: null, pushRegistrationError: null, pushRelayUri: null, pushInstallationId: null };
+const MOBILE_TYPES = [...MOBILE_DEVICE_TYPES];
+const log = getLogger('DevicesService');
 
 export const hashRefreshToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** Devices: the sessions of an account. Refresh tokens are stored hashed, one per device. */
 @Injectable()
 export class DevicesService {
-  constructor(private readonly repo: DevicesRepository, private readonly uow: UnitOfWork, private readonly clock: Clock, private readonly bus: EventBus) {}
+  constructor(
+    private readonly repo: DevicesRepository,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly bus: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly unauthenticatedLimiter: UnauthenticatedRateLimiter,
+  ) {}
 
   /**
    * Records a login from `login` (creating or updating the device row) and gives it a new refresh token.
@@ -50,9 +76,9 @@ export class DevicesService {
     return this.repo.findByRefreshTokenHash(db, hashRefreshToken(refreshToken));
   }
 
-  async list(auth: AuthContext): Promise<Record<string, unknown>> {
+  async list(auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
     const devices = await this.uow.read((db) => this.repo.findByUser(db, auth.userId));
-    return { data: devices.filter((d) => d.active).map(toDeviceResponse), object: 'list', continuationToken: null };
+    return toListResponse(devices.filter((d) => d.active).map(toDeviceResponse));
   }
 
   async getByIdentifier(auth: AuthContext, identifier: string): Promise<Record<string, unknown>> {
@@ -66,14 +92,127 @@ export class DevicesService {
     await this.uow.run(async (tx) => {
       const device = await this.repo.findByIdAndUser(tx.manager, id, auth.userId);
       if (!device) throw new VaultError(ErrorCode.DeviceNotFound);
+      if (device.pushToken !== null) await this.emitPushTokenCleared(tx, device, 'device-removed');
       await this.repo.deleteByIdAndUser(tx.manager, device.id, auth.userId);
       await this.bus.emit(tx, 'DeviceRemoved', { userId: auth.userId, deviceId: device.id, deviceIdentifier: device.identifier, actor: auth.actor });
     });
   }
 
-  /** All devices of a user removed (security-stamp reset, account deletion). */
+  /**
+   * All devices of a user removed (security-stamp reset, account deletion). Each device with a push token is
+   * announced first (its relay registration is deleted). Emit UserLoggedOut before calling this, so that the
+   * LogOut push is queued ahead of the unregistrations.
+   */
   async removeAll(tx: Tx, userId: string): Promise<void> {
+    for (const device of await this.repo.findWithPushToken(tx.manager, userId, MOBILE_TYPES)) {
+      await this.emitPushTokenCleared(tx, device, 'sessions-ended');
+    }
     await this.repo.deleteByUser(tx.manager, userId);
+  }
+
+  /**
+   * PUT /api/devices/identifier/{identifier}/token: the device is looked up by identifier and the caller's
+   * account. A new token is stored and registered with the relay; the same token again only re-registers a
+   * device whose registration is missing, failed or made against another relay or installation.
+   */
+  async updatePushToken(auth: AuthContext, identifier: string, pushToken: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const device = await this.repo.findByIdentifierAndUser(tx.manager, identifier.toLowerCase(), auth.userId);
+      if (!device || !device.active) throw new VaultError(ErrorCode.DeviceNotFound);
+      await this.applyPushToken(tx, device, pushToken);
+    });
+  }
+
+  /**
+   * PUT /api/devices/identifier/{identifier}/clear-token (no authentication; apps call it while signing out):
+   * clears the push token of the devices with that identifier and unregisters them at the relay. Rate-limited
+   * per client IP; silent when the device is unknown.
+   */
+  async clearPushToken(identifier: string, ip: string): Promise<void> {
+    const wait = this.unauthenticatedLimiter.hit(`clear-token:${ip}`);
+    if (wait > 0) throw new VaultError(ErrorCode.TooManyRequests, undefined, { headers: { 'Retry-After': String(wait) } });
+    if (identifier.length === 0 || identifier.length > 64) return;
+    await this.uow.run(async (tx) => {
+      for (const device of await this.repo.findActiveByIdentifier(tx.manager, identifier.toLowerCase())) {
+        if (device.pushToken === null) continue;
+        await this.repo.setPushToken(tx.manager, device.id, null, this.clock.now(), NO_REGISTRATION);
+        await this.emitPushTokenCleared(tx, device, 'cleared');
+      }
+    });
+  }
+
+  /**
+   * After a login or token refresh: stores a `devicePushToken` sent with it, and queues re-registration of a
+   * mobile device whose relay registration is not current. Never fails the login: problems are logged.
+   */
+  async syncPushAtLogin(device: DeviceEntity, pushToken: string | undefined): Promise<void> {
+    const tokenChanged = pushToken !== undefined && pushToken !== '' && pushToken !== device.pushToken;
+    if (!tokenChanged && !this.needsPushRegistration(device)) return;
+    try {
+      await this.uow.run(async (tx) => {
+        const fresh = await this.repo.findByIdAndUser(tx.manager, device.id, device.userId);
+        const token = tokenChanged ? pushToken : fresh?.pushToken;
+        if (fresh && token) await this.applyPushToken(tx, fresh, token);
+      });
+    } catch (error) {
+      log.warn({ userId: device.userId, deviceId: device.id, err: error instanceof Error ? error.message : String(error) }, 'push.login_registration_failed');
+    }
+  }
+
+  // --- Device state for the push module (relay registration bookkeeping) ---
+
+  /** The device to register, when it is a mobile device that holds a push token. */
+  async pushDevice(db: EntityManager, deviceId: string): Promise<PushDevice | null> {
+    const device = await this.repo.findById(db, deviceId);
+    if (!device || !device.active || device.pushToken === null || !MOBILE_DEVICE_TYPES.has(device.type)) return null;
+    return { id: device.id, userId: device.userId, identifier: device.identifier, type: device.type, pushToken: device.pushToken };
+  }
+
+  /** Whether relay sends to this user can reach anyone: a mobile device registered (or queued) at the current relay. */
+  hasCurrentPushRegistration(db: EntityManager, userId: string): Promise<boolean> {
+    const { relayUri, installationId } = this.config.push;
+    if (!this.config.push.enabled || installationId === null) return Promise.resolve(false);
+    return this.repo.hasCurrentPushRegistration(db, userId, MOBILE_TYPES, relayUri, installationId);
+  }
+
+  /** A register was queued for the device against the current relay and installation. */
+  async markPushRegistrationQueued(tx: Tx, deviceId: string): Promise<void> {
+    await this.repo.setPushRegistration(tx.manager, deviceId, {
+      pushRegistration: 'pending', pushRegistrationError: null, pushRelayUri: this.config.push.relayUri, pushInstallationId: this.config.push.installationId,
+    });
+  }
+
+  async recordPushRegistered(tx: Tx, deviceId: string, at: Date): Promise<void> {
+    await this.repo.setPushRegistration(tx.manager, deviceId, { pushRegistration: 'registered', pushRegistrationError: null, pushLastSuccessAt: at }, true);
+  }
+
+  async recordPushRegistrationFailed(tx: Tx, deviceId: string, reason: string): Promise<void> {
+    await this.repo.setPushRegistration(tx.manager, deviceId, { pushRegistration: 'failed', pushRegistrationError: reason.slice(0, 1000) }, true);
+  }
+
+  async recordPushUnregistered(tx: Tx, deviceId: string, at: Date): Promise<void> {
+    await this.repo.setPushRegistration(tx.manager, deviceId, { pushLastSuccessAt: at });
+  }
+
+  private needsPushRegistration(device: DeviceEntity): boolean {
+    const push = this.config.push;
+    if (!push.enabled || device.pushToken === null || !MOBILE_DEVICE_TYPES.has(device.type)) return false;
+    const queuedOrDone = device.pushRegistration === 'pending' || device.pushRegistration === 'registered';
+    return !(queuedOrDone && device.pushRelayUri === push.relayUri && device.pushInstallationId === push.installationId);
+  }
+
+  private async applyPushToken(tx: Tx, device: DeviceEntity, pushToken: string): Promise<void> {
+    const tokenChanged = device.pushToken !== pushToken;
+    if (!tokenChanged && !this.needsPushRegistration(device)) return;
+    if (tokenChanged) {
+      await this.repo.setPushToken(tx.manager, device.id, pushToken, this.clock.now(), NO_REGISTRATION);
+      device.pushToken = pushToken;
+    }
+    await this.bus.emit(tx, 'DevicePushTokenSet', { userId: device.userId, deviceId: device.id, deviceIdentifier: device.identifier, deviceType: device.type, tokenChanged });
+  }
+
+  private emitPushTokenCleared(tx: Tx, device: DeviceEntity, reason: 'cleared' | 'device-removed' | 'sessions-ended'): Promise<void> {
+    return this.bus.emit(tx, 'DevicePushTokenCleared', { userId: device.userId, deviceId: device.id, deviceIdentifier: device.identifier, deviceType: device.type, reason });
   }
 
   /** Refresh tokens of every device but `keepDeviceId` revoked (password change ends the other sessions). */

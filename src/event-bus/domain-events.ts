@@ -47,6 +47,17 @@ export type DomainEventMap = {
   UserLoggedOut: { userId: string; reason: LogoutReason; actor: Actor | null; keepDeviceId: string | null };
   /** One device lost its session (deactivated, deleted, refresh token revoked). */
   DeviceRemoved: { userId: string; deviceId: string; deviceIdentifier: string; actor: Actor | null };
+  /**
+   * A device's push token must be registered with the relay: it was stored or changed (`tokenChanged`), or a
+   * login found the device's relay registration missing, failed or made against another relay/installation.
+   * Carries no token: consumers read it from the device in the same transaction.
+   */
+  DevicePushTokenSet: { userId: string; deviceId: string; deviceIdentifier: string; deviceType: number; tokenChanged: boolean };
+  /**
+   * A device's push token is gone: cleared by the app (`cleared`), or the device itself is being removed
+   * (`device-removed`, `sessions-ended`). Emitted before the device row is deleted.
+   */
+  DevicePushTokenCleared: { userId: string; deviceId: string; deviceIdentifier: string; deviceType: number; reason: 'cleared' | 'device-removed' | 'sessions-ended' };
   AuthRequestCreated: { authRequestId: string; userId: string; requestDeviceIdentifier: string };
   AuthRequestApproved: { authRequestId: string; userId: string; actor: Actor };
 };

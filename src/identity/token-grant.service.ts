@@ -73,7 +73,9 @@ export class TokenGrantService {
     const type = Number(typeText);
     if (!Number.isInteger(type) || type < 0 || type > 100) throw invalidRequest('deviceType must be a device type number.');
     if (identifier.length > 64 || name.length > 255) throw invalidRequest('deviceIdentifier or deviceName is too long.');
-    return { identifier: identifier.toLowerCase(), type, name };
+    const pushToken = field(form, 'devicePushToken', 'device_push_token', 'devicepushtoken');
+    const usablePushToken = pushToken !== undefined && pushToken !== '' && pushToken.length <= 4096 ? pushToken : undefined;
+    return { identifier: identifier.toLowerCase(), type, name, ...(usablePushToken ? { pushToken: usablePushToken } : {}) };
   }
 
   private rateLimit(keys: string[]): void {
@@ -153,6 +155,8 @@ export class TokenGrantService {
       scope: ['api', 'offline_access'],
       amr: ['Application'],
     });
+    // A mobile device whose relay registration is not current is re-registered (queued; never fails the grant).
+    await this.devices.syncPushAtLogin(session.device, undefined);
     // The refresh token is reused until the session ends (revoked on logout, password change or deauth).
     return { access_token: token, expires_in: expiresIn, token_type: 'Bearer', refresh_token: refreshToken, scope: 'api offline_access' };
   }
@@ -165,6 +169,8 @@ export class TokenGrantService {
       if (precheck) await precheck(tx);
       return this.devices.recordLogin(tx, user.id, login, withRefresh);
     });
+    // devicePushToken stored like a token update; re-registration of a known mobile device queued. Never throws.
+    await this.devices.syncPushAtLogin(device, login.pushToken);
     const { token, expiresIn } = this.tokens.issueAccessToken({
       user,
       device: { identifier: device.identifier, type: device.type },

@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '../columns';
 
+export type PushRegistrationState = 'pending' | 'registered' | 'failed';
+
 @Entity({ name: 'devices' })
 @Index('uq_devices_user_identifier', ['userId', 'identifier'], { unique: true })
 export class DeviceEntity {
@@ -14,6 +16,15 @@ export class DeviceEntity {
   /** SHA-256 (hex) of the device's refresh token; null when revoked. */
   @Column({ type: 'varchar', length: 64, name: 'refresh_token_hash', nullable: true }) refreshTokenHash!: string | null;
   @Column({ type: 'text', name: 'push_token', nullable: true }) pushToken!: string | null;
+  /** Relay registration of the push token: pending (queued), registered, failed; null when none. */
+  @Column({ type: 'varchar', length: 16, name: 'push_registration', nullable: true }) pushRegistration!: PushRegistrationState | null;
+  /** The relay's reason when the registration failed. */
+  @Column({ type: 'text', name: 'push_registration_error', nullable: true }) pushRegistrationError!: string | null;
+  /** Relay URI and installation id the registration was made against (a change means re-register). */
+  @Column({ type: 'varchar', length: 255, name: 'push_relay_uri', nullable: true }) pushRelayUri!: string | null;
+  @Column({ type: 'varchar', length: 36, name: 'push_installation_id', nullable: true }) pushInstallationId!: string | null;
+  /** Last successful register or delete at the relay. */
+  @TimestampColumn({ name: 'push_last_success_at', nullable: true }) pushLastSuccessAt!: Date | null;
   /** End of the device's last hub connection (catch-up rule). */
   @TimestampColumn({ name: 'hub_disconnected_at', nullable: true }) hubDisconnectedAt!: Date | null;
   @TimestampColumn({ name: 'creation_date' }) creationDate!: Date;

@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, EntityManager, In, LessThan } from 'typeorm';
+import { storedTimestamp } from '../db/columns';
+import { PushOutboxEntity } from '../db/entities';
+import { PushOutboxKind } from '../db/entities/push-outbox.entity';
+
+export interface NewOutboxRow {
+  kind: PushOutboxKind;
+  userId: string;
+  deviceId: string | null;
+  pushType: number | null;
+  body: string;
+  dedupeKey: string | null;
+  nextAttemptAt: Date;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+/** Cipher update types (0, 1, 2) whose pending rows collapse into one SyncCiphers. */
+export const CIPHER_PUSH_TYPES = [0, 1, 2];
+
+/** All SQL on push_outbox. A row is "free" when it is pending and no worker holds a live lease on it. */
+@Injectable()
+export class OutboxRepository {
+  async insert(db: EntityManager, row: NewOutboxRow): Promise<void> {
+    await db.getRepository(PushOutboxEntity).insert({ ...row, status: 'pending', attempts: 0, claimedUntil: null, lastError: null, completedAt: null });
+  }
+
+  /** Removes free pending rows of `userId` with `dedupeKey` (they collapse into the row about to be written). */
+  async deleteFreePendingByKey(db: EntityManager, userId: string, dedupeKey: string, now: Date): Promise<number> {
+    const result = await this.deleteFreePending(db, userId, now).andWhere('dedupe_key = :dedupeKey', { dedupeKey }).execute();
+    return result.affected ?? 0;
+  }
+
+  countFreePendingOfTypes(db: EntityManager, userId: string, types: number[], now: Date): Promise<number> {
+    return db.getRepository(PushOutboxEntity).createQueryBuilder('o')
+      .where('o.user_id = :userId', { userId })
+      .andWhere("o.status = 'pending'")
+      .andWhere('o.kind = :kind', { kind: 'send' })
+      .andWhere('o.push_type IN (:...types)', { types })
+      .andWhere(new Brackets((b) => b.where('o.claimed_until IS NULL').orWhere('o.claimed_until < :now', { now: storedTimestamp(now) })))
+      .getCount();
+  }
+
+  async deleteFreePendingOfTypes(db: EntityManager, userId: string, types: number[], now: Date): Promise<void> {
+    await this.deleteFreePending(db, userId, now)
+      .andWhere('kind = :kind', { kind: 'send' })
+      .andWhere('push_type IN (:...types)', { types })
+      .execute();
+  }
+
+  /** Drops pending rows past their expiry; returns how many. */
+  async deleteExpired(db: EntityManager, now: Date): Promise<number> {
+    const result = await db.createQueryBuilder().delete().from(PushOutboxEntity)
+      .where("status = 'pending'")
+      .andWhere('expires_at < :now', { now: storedTimestamp(now) })
+      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  async deleteById(db: EntityManager, id: number): Promise<void> {
+    await db.getRepository(PushOutboxEntity).delete({ id });
+  }
+
+  /** Completed rows are kept a while for diagnostics, then removed. */
+  async deleteCompletedBefore(db: EntityManager, before: Date): Promise<void> {
+    await db.getRepository(PushOutboxEntity).delete({ status: In(['done', 'failed']), completedAt: LessThan(before) });
+  }
+
+  /**
+   * The oldest row that is due, free, and first in its user's queue (no earlier pending row of the same user,
+   * leased or not), so that each user's rows go out in order.
+   */
+  findNextDue(db: EntityManager, now: Date): Promise<PushOutboxEntity | null> {
+    return this.heads(db, now)
+      .andWhere('o.next_attempt_at <= :now', { now: storedTimestamp(now) })
+      .orderBy('o.id', 'ASC')
+      .getOne();
+  }
+
+  /** When the next head row falls due (null when there is none). */
+  async nextDueAt(db: EntityManager, now: Date): Promise<Date | null> {
+    const row = await this.heads(db, now).orderBy('o.next_attempt_at', 'ASC').getOne();
+    return row?.nextAttemptAt ?? null;
+  }
+
+  /** Takes the lease on a row; false when another worker got it first. */
+  async claim(db: EntityManager, id: number, now: Date, until: Date): Promise<boolean> {
+    const result = await db.createQueryBuilder().update(PushOutboxEntity)
+      .set({ claimedUntil: until })
+      .where('id = :id', { id })
+      .andWhere("status = 'pending'")
+      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  async markDone(db: EntityManager, id: number, attempts: number, now: Date): Promise<void> {
+    await db.getRepository(PushOutboxEntity).update({ id }, { status: 'done', attempts, claimedUntil: null, completedAt: now, lastError: null });
+  }
+
+  async markFailed(db: EntityManager, id: number, attempts: number, error: string, now: Date): Promise<void> {
+    await db.getRepository(PushOutboxEntity).update({ id }, { status: 'failed', attempts, claimedUntil: null, completedAt: now, lastError: error });
+  }
+
+  /** Releases the lease and sets the next attempt (attempts and last error as given). */
+  async reschedule(db: EntityManager, id: number, nextAttemptAt: Date, attempts: number, lastError: string | null): Promise<void> {
+    await db.getRepository(PushOutboxEntity).update({ id }, { nextAttemptAt, attempts, lastError, claimedUntil: null });
+  }
+
+  async release(db: EntityManager, id: number): Promise<void> {
+    await db.getRepository(PushOutboxEntity).update({ id }, { claimedUntil: null });
+  }
+
+  async countByStatus(db: EntityManager): Promise<{ pending: number; failed: number }> {
+    const repo = db.getRepository(PushOutboxEntity);
+    const [pending, failed] = await Promise.all([repo.count({ where: { status: 'pending' } }), repo.count({ where: { status: 'failed' } })]);
+    return { pending, failed };
+  }
+
+  private deleteFreePending(db: EntityManager, userId: string, now: Date) {
+    return db.createQueryBuilder().delete().from(PushOutboxEntity)
+      .where('user_id = :userId', { userId })
+      .andWhere("status = 'pending'")
+      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })));
+  }
+
+  /** Free pending rows that are first in their user's queue. */
+  private heads(db: EntityManager, now: Date) {
+    return db.getRepository(PushOutboxEntity).createQueryBuilder('o')
+      .where("o.status = 'pending'")
+      .andWhere(new Brackets((b) => b.where('o.claimed_until IS NULL').orWhere('o.claimed_until < :now', { now: storedTimestamp(now) })))
+      .andWhere("NOT EXISTS (SELECT 1 FROM push_outbox p WHERE p.user_id = o.user_id AND p.status = 'pending' AND p.id < o.id)");
+  }
+}

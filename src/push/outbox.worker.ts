@@ -1,0 +1,252 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { getLogger } from '../common/logging/logger';
+import { Clock } from '../common/time/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { PushOutboxEntity } from '../db/entities';
+import { UnitOfWork } from '../db/unit-of-work';
+import { DevicesService } from '../devices/devices.service';
+import { OutboxRepository } from './outbox.repository';
+import { TokenBucket } from './rate-limiter';
+import { RelayClient, RelayOutcome } from './relay.client';
+import { backoffDelay } from './retry-policy';
+
+const log = getLogger('OutboxWorker');
+
+/** Safety poll: rows written by another instance, or leases left by a crashed one, are picked up within this. */
+const POLL_MS = 30_000;
+/** A token rejected by the identity server is asked for again after 1 min, doubling up to 1 h (§10.2). */
+const TOKEN_REJECTED_BASE_MS = 60_000;
+const TOKEN_REJECTED_MAX_MS = 3600_000;
+/** Done and failed rows stay visible to diagnostics this long. */
+const KEEP_COMPLETED_MS = 24 * 3600_000;
+const HOUSEKEEPING_MS = 60_000;
+
+/** What the worker knows about the relay right now, for diagnostics. */
+export interface RelayState {
+  /** The whole outbox waits until then (429 Retry-After, rejected or unavailable relay token). */
+  pausedUntil: Date | null;
+  /** Set when the relay or its identity server says the configuration is wrong; cleared by a success. */
+  misconfigured: string | null;
+  lastError: string | null;
+  lastSuccessAt: Date | null;
+}
+
+/**
+ * Drains the push outbox (notifications.md §10.8, §10.10): after every commit that wrote rows, and on a timer
+ * for retries. One row at a time, in id order, only the first pending row of each user (order per user), each
+ * claimed with a lease (several instances may share the table). Relay calls go through the token bucket, never
+ * inside a transaction, and never in a request: the HTTP request that caused a row never waits for it.
+ */
+@Injectable()
+export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly bucket: TokenBucket;
+  private readonly stopping = new AbortController();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private pausedUntil = 0;
+  private tokenRejections = 0;
+  private tokenFailures = 0;
+  private rateLimits = 0;
+  private lastHousekeeping = 0;
+  private readonly state: RelayState = { pausedUntil: null, misconfigured: null, lastError: null, lastSuccessAt: null };
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
+    private readonly repo: OutboxRepository,
+    private readonly relay: RelayClient,
+    private readonly devices: DevicesService,
+    private readonly clock: Clock,
+  ) {
+    this.bucket = new TokenBucket(config.push.rateBurst, config.push.ratePerSecond);
+  }
+
+  /** Start-up: check the relay credentials once (never blocking the start), then deliver what is pending. */
+  onApplicationBootstrap(): void {
+    log.info({ relayUri: this.config.push.relayUri, identityUri: this.config.push.identityUri }, 'push.enabled');
+    void this.relay.checkToken().then((outcome) => {
+      if (outcome.kind === 'token') this.onTokenFailure(outcome);
+      this.wake();
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    this.relay.abort();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Relay state for diagnostics. */
+  relayState(): RelayState {
+    return { ...this.state, pausedUntil: this.pausedUntil > Date.now() ? new Date(this.pausedUntil) : null };
+  }
+
+  /** Asks for a drain soon (after a commit, a timer, start-up). Never blocks and never throws. */
+  wake(): void {
+    if (this.stopping.signal.aborted) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) => {
+        log.error({ err: error instanceof Error ? error.message : String(error) }, 'push.outbox_worker_failed');
+        this.schedule(Date.now() + this.config.push.retryBaseMs);
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    this.again = false;
+    await this.housekeeping();
+    while (!this.stopping.signal.aborted) {
+      if (Date.now() < this.pausedUntil) {
+        this.schedule(this.pausedUntil);
+        return;
+      }
+      try {
+        await this.bucket.ready(this.stopping.signal);
+      } catch {
+        return;
+      }
+      const row = await this.claimNext();
+      if (!row) break;
+      this.bucket.tryTake();
+      await this.deliver(row);
+    }
+    if (this.stopping.signal.aborted) return;
+    const next = await this.uow.read((db) => this.repo.nextDueAt(db, this.clock.now()));
+    this.schedule(next ? next.getTime() : Date.now() + POLL_MS);
+  }
+
+  private schedule(at: number): void {
+    if (this.stopping.signal.aborted) return;
+    if (this.timer) clearTimeout(this.timer);
+    const delay = Math.min(Math.max(at - Date.now(), 20), POLL_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wake();
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** Every minute: drops rows past their lifetime (send: 1 h; LogOut, register, delete: 24 h), prunes old completed rows. */
+  private async housekeeping(): Promise<void> {
+    const now = this.clock.now();
+    if (now.getTime() - this.lastHousekeeping < HOUSEKEEPING_MS) return;
+    this.lastHousekeeping = now.getTime();
+    const dropped = await this.uow.run(async (tx) => {
+      const count = await this.repo.deleteExpired(tx.manager, now);
+      await this.repo.deleteCompletedBefore(tx.manager, new Date(now.getTime() - KEEP_COMPLETED_MS));
+      return count;
+    });
+    if (dropped > 0) log.warn({ dropped }, 'push.outbox_expired');
+  }
+
+  /** Claims the next due row; a row found past its lifetime is dropped instead of being sent late. */
+  private async claimNext(): Promise<PushOutboxEntity | null> {
+    const now = this.clock.now();
+    const lease = new Date(now.getTime() + 2 * this.config.push.timeoutMs + 30_000);
+    return this.uow.run(async (tx) => {
+      for (let tries = 0; tries < 20; tries += 1) {
+        const row = await this.repo.findNextDue(tx.manager, now);
+        if (!row) return null;
+        if (row.expiresAt.getTime() < now.getTime()) {
+          await this.repo.deleteById(tx.manager, row.id);
+          log.warn({ outboxId: row.id, kind: row.kind, type: row.pushType, userId: row.userId, attempts: row.attempts, lastError: row.lastError }, 'push.outbox_expired');
+          continue;
+        }
+        if (await this.repo.claim(tx.manager, row.id, now, lease)) return row;
+      }
+      return null;
+    });
+  }
+
+  private async deliver(row: PushOutboxEntity): Promise<void> {
+    const outcome = await this.relay.call(row.kind, row.body);
+    const now = this.clock.now();
+    const attempts = row.attempts + 1;
+    const where = { outboxId: row.id, kind: row.kind, type: row.pushType, userId: row.userId, deviceId: row.deviceId };
+    switch (outcome.kind) {
+      case 'ok':
+        this.tokenRejections = 0;
+        this.tokenFailures = 0;
+        this.rateLimits = 0;
+        this.state.misconfigured = null;
+        this.state.lastSuccessAt = now;
+        await this.uow.run(async (tx) => {
+          await this.repo.markDone(tx.manager, row.id, attempts, now);
+          if (row.kind === 'register' && row.deviceId) await this.devices.recordPushRegistered(tx, row.deviceId, now);
+          if (row.kind === 'delete' && row.deviceId) await this.devices.recordPushUnregistered(tx, row.deviceId, now);
+        });
+        log.debug({ ...where, attempts }, 'push.relay_sent');
+        return;
+      case 'transient': {
+        const delay = backoffDelay(attempts, this.config.push.retryBaseMs, this.config.push.retryMaxMs);
+        const error = `${outcome.status ?? 'network'}: ${outcome.message}`;
+        this.state.lastError = error;
+        await this.uow.run((tx) => this.repo.reschedule(tx.manager, row.id, new Date(now.getTime() + delay), attempts, error));
+        log.warn({ ...where, status: outcome.status, message: outcome.message, attempts, retryInMs: delay }, 'push.relay_retrying');
+        return;
+      }
+      case 'rate-limited': {
+        this.rateLimits += 1;
+        const wait = outcome.retryAfterMs ?? backoffDelay(this.rateLimits, this.config.push.retryBaseMs, this.config.push.retryMaxMs);
+        this.pause(now.getTime() + wait);
+        this.state.lastError = `429: rate limited for ${wait} ms`;
+        await this.uow.run((tx) => this.repo.reschedule(tx.manager, row.id, new Date(now.getTime() + wait), row.attempts, this.state.lastError));
+        log.warn({ ...where, status: 429, retryAfterMs: outcome.retryAfterMs, pauseMs: wait }, 'push.relay_rate_limited');
+        return;
+      }
+      case 'permanent': {
+        const error = `${outcome.status}: ${outcome.message}`;
+        this.state.lastError = error;
+        if (outcome.hint) this.state.misconfigured = `${error} (${outcome.hint})`;
+        await this.uow.run(async (tx) => {
+          await this.repo.markFailed(tx.manager, row.id, attempts, error, now);
+          if (row.kind === 'register' && row.deviceId) await this.devices.recordPushRegistrationFailed(tx, row.deviceId, error);
+        });
+        log.error({ ...where, status: outcome.status, message: outcome.message, hint: outcome.hint }, 'push.relay_failed');
+        return;
+      }
+      case 'token':
+        this.onTokenFailure(outcome);
+        await this.uow.run((tx) => this.repo.release(tx.manager, row.id));
+        return;
+      case 'aborted':
+        await this.uow.run((tx) => this.repo.release(tx.manager, row.id));
+        return;
+    }
+  }
+
+  /** No relay token: the whole outbox waits. A rejection (wrong id/key/region) waits 1 min doubling to 1 h. */
+  private onTokenFailure(outcome: Extract<RelayOutcome, { kind: 'token' }>): void {
+    let wait: number;
+    if (outcome.rejected) {
+      this.tokenRejections += 1;
+      wait = Math.min(TOKEN_REJECTED_BASE_MS * 2 ** Math.min(this.tokenRejections - 1, 20), TOKEN_REJECTED_MAX_MS);
+      this.state.misconfigured = `relay token refused (${outcome.status ?? 'no status'}): ${outcome.message}`;
+      log.error({ status: outcome.status, message: outcome.message, retryInMs: wait, identityUri: this.config.push.identityUri }, 'push.relay_token_rejected');
+    } else {
+      this.tokenFailures += 1;
+      wait = outcome.retryAfterMs ?? backoffDelay(this.tokenFailures, this.config.push.retryBaseMs, this.config.push.retryMaxMs);
+      log.warn({ status: outcome.status, message: outcome.message, retryInMs: wait }, 'push.relay_token_unavailable');
+    }
+    this.state.lastError = `relay token: ${outcome.message}`;
+    this.pause(Date.now() + wait);
+  }
+
+  private pause(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+}

@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { AppConfig } from '../config/app-config';
+import { DevicesModule } from '../devices/devices.module';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxWorker } from './outbox.worker';
+import { OutboxWriter } from './outbox.writer';
+import { PushDiagnosticsService } from './push-diagnostics.service';
+import { PushListener } from './push.listener';
+import { RelayClient } from './relay.client';
+
+/**
+ * Mobile push through Bitwarden's relay (notifications.md §10). With PUSH_ENABLED=false only the diagnostics
+ * service exists: no listener (so no outbox rows), no worker, no timer, no relay client.
+ */
+@Module({})
+export class PushModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const active = config.push.enabled ? [RelayClient, OutboxWorker, OutboxWriter, PushListener] : [];
+    return {
+      module: PushModule,
+      imports: config.push.enabled ? [AccountsModule, DevicesModule] : [],
+      providers: [OutboxRepository, PushDiagnosticsService, ...active],
+      exports: [PushDiagnosticsService],
+    };
+  }
+}
