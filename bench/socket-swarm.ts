@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   process.send?.({ ready: true });
 }
 
-process.on('message', (message: { stop?: boolean }) => {
+process.on('message', (message: { stop?: boolean; count?: boolean }) => {
+  if (message.count) {
+    process.send?.({ received });
+    return;
+  }
   if (!message.stop) return;
   for (const ws of sockets) ws.terminate();
   process.send?.({ received }, () => process.exit(0));

@@ -74,6 +74,8 @@ export class UnitOfWork {
   private schedule(hooks: Array<() => Promise<void> | void>): void {
     this.pendingHooks += 1;
     this.hookChain = this.hookChain.then(async () => {
+      // Let the request that committed answer first: hooks start on a later turn of the event loop.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       for (const hook of hooks) {
         try {
           await hook();

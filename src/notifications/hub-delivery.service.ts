@@ -10,6 +10,18 @@ import { HubProtocol } from './signalr';
 
 const log = getLogger('HubDelivery');
 
+/** Sockets written per event-loop turn before yielding to I/O. */
+const SOCKETS_PER_TURN = 128;
+
+interface DeliveryJob {
+  connections: HubConnection[];
+  envelope: DeliveryEnvelope;
+  payload: WirePayload;
+  /** The frame, encoded once per protocol. */
+  encoded: Map<string, OutboundFrame>;
+  next: number;
+}
+
 /** Encodes a ReceiveMessage argument map: ContextId, Type, Payload, in that order (notifications.md §3.5). */
 export function encodeUpdate(protocol: HubProtocol, type: UpdateType, contextId: string | null, payload: WirePayload): OutboundFrame {
   return { bytes: protocol.encodeInvocation(HUB_TARGET_RECEIVE_MESSAGE, [{ ContextId: contextId, Type: type, Payload: payload }]), updateType: type };
@@ -27,6 +39,8 @@ export function encodeAnonymousUpdate(protocol: HubProtocol, type: UpdateType, p
 @Injectable()
 export class HubDeliveryService implements OnModuleInit {
   delivered = 0;
+  private readonly jobs: DeliveryJob[] = [];
+  private draining = false;
 
   constructor(private readonly bus: DeliveryBus, private readonly registry: ConnectionRegistry) {}
 
@@ -58,24 +72,51 @@ export class HubDeliveryService implements OnModuleInit {
     return encodeUpdate(connection.protocol, UpdateType.SyncVault, null, userPayload({ userId: connection.identity.userId, date: new Date() }));
   }
 
+  /**
+   * Queues one message for `connections`. Jobs are worked off in FIFO order, at most SOCKETS_PER_TURN sockets
+   * per event-loop turn, so a fan-out to thousands of sockets never holds up HTTP requests for its whole
+   * duration, and every socket still sees messages in emission order.
+   */
   private send(connections: HubConnection[], envelope: DeliveryEnvelope, payload: WirePayload): void {
-    const encoded = new Map<string, OutboundFrame>();
-    for (const connection of connections) {
-      const closeIt = !!envelope.close && !(connection.identity.kind === 'user' && connection.identity.deviceId === envelope.close.exceptDeviceId);
-      const protocol = connection.protocol;
-      if (!protocol || !connection.ready) {
-        if (closeIt) connection.closeAfterFlush('Unauthorized', false, 1008);
-        continue;
+    this.jobs.push({ connections, envelope, payload, encoded: new Map(), next: 0 });
+    if (!this.draining) this.drain();
+  }
+
+  private drain(): void {
+    this.draining = true;
+    let budget = SOCKETS_PER_TURN;
+    while (budget > 0) {
+      const job = this.jobs[0];
+      if (!job) {
+        this.draining = false;
+        return;
       }
-      let frame = encoded.get(protocol.name);
-      if (!frame) {
-        frame = envelope.anonymous ? encodeAnonymousUpdate(protocol, envelope.type, payload) : encodeUpdate(protocol, envelope.type, envelope.contextId, payload);
-        encoded.set(protocol.name, frame);
+      while (budget > 0 && job.next < job.connections.length) {
+        this.sendOne(job, job.connections[job.next]!);
+        job.next += 1;
+        budget -= 1;
       }
-      connection.enqueue(frame);
-      this.delivered += 1;
-      if (log.isDebug()) log.debug({ type: envelope.type, conn: connection.id, ...connection.describe() }, 'notifications.queued');
-      if (closeIt) connection.closeAfterFlush('Unauthorized', false, 1008);
+      if (job.next >= job.connections.length) this.jobs.shift();
     }
+    setImmediate(() => this.drain());
+  }
+
+  private sendOne(job: DeliveryJob, connection: HubConnection): void {
+    const { envelope, payload } = job;
+    const closeIt = !!envelope.close && !(connection.identity.kind === 'user' && connection.identity.deviceId === envelope.close.exceptDeviceId);
+    const protocol = connection.protocol;
+    if (!protocol || !connection.ready) {
+      if (closeIt) connection.closeAfterFlush('Unauthorized', false, 1008);
+      return;
+    }
+    let frame = job.encoded.get(protocol.name);
+    if (!frame) {
+      frame = envelope.anonymous ? encodeAnonymousUpdate(protocol, envelope.type, payload) : encodeUpdate(protocol, envelope.type, envelope.contextId, payload);
+      job.encoded.set(protocol.name, frame);
+    }
+    connection.enqueue(frame);
+    this.delivered += 1;
+    if (log.isDebug()) log.debug({ type: envelope.type, conn: connection.id, ...connection.describe() }, 'notifications.queued');
+    if (closeIt) connection.closeAfterFlush('Unauthorized', false, 1008);
   }
 }
