@@ -1,5 +1,4 @@
-import { HttpTransportType, HubConnection, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
-import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
+import type { HubConnection } from '@microsoft/signalr';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '../../src/db/unit-of-work';
@@ -7,31 +6,7 @@ import { createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
 import { tryUpgrade } from '../support/raw-ws';
 import { createPbkdf2User, decodeJwtPayload, decryptType4, encryptType4, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
-
-interface AnonymousMessage { Type: number; Payload: { Id: string; UserId: string }; UserId: string }
-
-/** The anonymous hub, configured as bitwarden/clients anonymous-hub.service does. */
-async function anonymousHub(baseUrl: string, token: string): Promise<{ connection: HubConnection; received: AnonymousMessage[] }> {
-  const received: AnonymousMessage[] = [];
-  const connection = new HubConnectionBuilder()
-    .withUrl(`${baseUrl}/notifications/anonymous-hub?Token=${token}`, { skipNegotiation: true, transport: HttpTransportType.WebSockets })
-    .withHubProtocol(new MessagePackHubProtocol())
-    .configureLogging(LogLevel.Warning)
-    .build();
-  connection.on('AuthRequestResponseRecieved', (message: AnonymousMessage) => {
-    received.push(message);
-  });
-  await connection.start();
-  return { connection, received };
-}
-
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { anonymousHub, waitUntil } from '../support/anonymous-hub';
 
 describe('login with device: auth requests and the anonymous hub', () => {
   let t: TestApp;

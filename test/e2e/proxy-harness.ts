@@ -1,7 +1,5 @@
 // The shared body of test/e2e/proxy-*.e2e-spec.ts: one server and one real proxy (documented config) per
 // describe; the official SignalR client, login with device, client IP, the doctor, and the log audit.
-import { HttpTransportType, HubConnection, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
-import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +13,7 @@ import { HubClient } from '../support/hub-client';
 import { describeWithProxy, freePort, ProxyKind, ProxyProcess, REPO_ROOT } from '../support/proxy';
 import { tryUpgrade } from '../support/raw-ws';
 import { createLoginItem, createPbkdf2User, decodeJwtPayload, decryptType4, encryptType4, loginCipherRequest, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
+import { anonymousHub, waitUntil } from '../support/anonymous-hub';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -80,31 +79,6 @@ export function doctorStatuses(output: string): Record<string, string> {
     if (match?.[1] && match[2]) statuses[match[2]] = match[1];
   }
   return statuses;
-}
-
-interface AnonymousMessage { Type: number; Payload: { Id: string; UserId: string }; UserId: string }
-
-/** The anonymous hub, configured as bitwarden/clients anonymous-hub.service does. */
-async function anonymousHub(hubBase: string, token: string): Promise<{ connection: HubConnection; received: AnonymousMessage[] }> {
-  const received: AnonymousMessage[] = [];
-  const connection = new HubConnectionBuilder()
-    .withUrl(`${hubBase}/notifications/anonymous-hub?Token=${token}`, { skipNegotiation: true, transport: HttpTransportType.WebSockets })
-    .withHubProtocol(new MessagePackHubProtocol())
-    .configureLogging(LogLevel.Warning)
-    .build();
-  connection.on('AuthRequestResponseRecieved', (message: AnonymousMessage) => {
-    received.push(message);
-  });
-  await connection.start();
-  return { connection, received };
-}
-
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** GET over HTTPS from a chosen local address (to show which client IP reaches the server). */
