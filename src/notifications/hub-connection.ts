@@ -195,8 +195,13 @@ export class HubConnection {
       this.stalledSince = null;
     }
     this.lastBuffered = buffered;
-    this.queue.push({ bytes: this.protocol.encodePing(), updateType: null }, 0, () => ({ bytes: this.protocol!.encodePing(), updateType: null }));
-    this.pump();
+    // Queued updates count as traffic for the client's server timeout; a Ping is only needed on an idle queue
+    // (and must never be what makes a full queue collapse).
+    if (this.queue.length === 0) {
+      const ping: OutboundFrame = { bytes: this.protocol.encodePing(), updateType: null };
+      this.queue.push(ping, 0, () => ping);
+      this.pump();
+    }
     try {
       this.socket.ping();
     } catch {
