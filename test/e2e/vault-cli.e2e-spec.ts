@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp, TLS_CERT } from '../support/app';
 import { BwCliVersion, BwProfile } from '../support/bw-cli';
-import { createPbkdf2User } from '../support/test-crypto';
+import { createPbkdf2User, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
 
 interface BwFolder { id: string; name: string }
 interface BwItem {
@@ -17,19 +17,31 @@ interface BwItem {
   secureNote?: { type: number };
   card?: { cardholderName: string | null; number: string | null; code: string | null };
   fields?: Array<{ name: string; value: string; type: number }>;
+  identity?: { firstName: string | null; lastName: string | null };
+  passwordHistory?: Array<{ password: string; lastUsedDate: string }> | null;
 }
 
 describe.each<BwCliVersion>(['2026.6.0', '2026.9.0'])('official CLI %s: folders and items round-trip through the vault API', (version) => {
   const password = 'correct horse battery staple';
   let t: TestApp;
   let cli: BwProfile;
+  let second: BwProfile;
+  let account: TestAccount;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const account = await createPbkdf2User(t.baseUrl, `vault-cli-${randomUUID()}@example.com`, password, 5_000);
+    account = await createPbkdf2User(t.baseUrl, `vault-cli-${randomUUID()}@example.com`, password, 5_000);
     cli = new BwProfile(TLS_CERT, version);
     await cli.login(t.baseUrl, account.email, password);
+    second = new BwProfile(TLS_CERT, version); // a second install of the same user
+    await second.login(t.baseUrl, account.email, password);
   }, 120_000);
+
+  /** The second profile, after `bw sync`, lists exactly these item names. */
+  const secondSees = async (names: string[]): Promise<void> => {
+    expect((await second.run(['sync'])).code).toBe(0);
+    expect((await second.json<BwItem[]>(['list', 'items'])).map((i) => i.name).sort()).toEqual([...names].sort());
+  };
   afterAll(async () => {
     await t?.close();
   });
@@ -56,14 +68,32 @@ describe.each<BwCliVersion>(['2026.6.0', '2026.9.0'])('official CLI %s: folders 
     const card = await cli.json<BwItem>(['create', 'item', BwProfile.encode({ type: 3, name: 'Visa', card: { cardholderName: 'Alice', number: '4111111111111111', code: '123' } })]);
     expect(card.card).toMatchObject({ cardholderName: 'Alice', number: '4111111111111111', code: '123' });
 
+    const person = await cli.json<BwItem>(['create', 'item', BwProfile.encode({ type: 4, name: 'Me', folderId: folder.id, identity: { firstName: 'Alice', lastName: 'Liddell' } })]);
+    expect(person.identity).toMatchObject({ firstName: 'Alice', lastName: 'Liddell' });
+
     const listed = await cli.json<BwItem[]>(['list', 'items']);
-    expect(listed.map((i) => i.name).sort()).toEqual(['A note', 'My bank', 'Visa']);
-    expect(await cli.json<BwItem[]>(['list', 'items', '--folderid', folder.id])).toEqual([expect.objectContaining({ id: login.id })]);
+    expect(listed.map((i) => i.name).sort()).toEqual(['A note', 'Me', 'My bank', 'Visa']);
+    expect((await cli.json<BwItem[]>(['list', 'items', '--search', 'bank'])).map((i) => i.id)).toEqual([login.id]);
+    expect(await cli.json<BwItem>(['get', 'item', login.id])).toMatchObject({ id: login.id, name: 'My bank', login: { password: 'hunter2' } });
+    await secondSees(['A note', 'Me', 'My bank', 'Visa']);
+
+    // With the per-item key flag on (/api/config), the CLI wrapped each item under its own key.
+    const web = await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
+    const synced = (await (await fetch(`${t.baseUrl}/api/sync?excludeDomains=true`, { headers: { Authorization: `Bearer ${web.access_token}` } })).json()) as { ciphers: Array<{ id: string; key: string | null }> };
+    expect(synced.ciphers.find((c) => c.id === login.id)?.key).toMatch(/^2\./);
+    expect((await cli.json<BwItem[]>(['list', 'items', '--folderid', folder.id])).map((i) => i.id).sort()).toEqual([login.id, person.id].sort());
 
     const edited = await cli.json<BwItem>(['edit', 'item', login.id, BwProfile.encode({ ...login, name: 'My bank (edited)', login: { ...login.login, password: 'correct-horse' } })]);
     expect(edited).toMatchObject({ id: login.id, name: 'My bank (edited)', folderId: folder.id });
     expect(edited.login?.password).toBe('correct-horse');
     expect(Date.parse(edited.revisionDate)).toBeGreaterThan(Date.parse(login.revisionDate));
+    const history = (await cli.json<BwItem>(['get', 'item', login.id])).passwordHistory ?? [];
+    expect(history.map((h) => h.password)).toContain('hunter2');
+    await secondSees(['A note', 'Me', 'My bank (edited)', 'Visa']);
+    expect((await second.json<BwItem>(['get', 'item', login.id])).login?.password).toBe('correct-horse');
+
+    const renamed = await cli.json<BwFolder>(['edit', 'folder', folder.id, BwProfile.encode({ name: 'Money' })]);
+    expect(renamed).toMatchObject({ id: folder.id, name: 'Money' });
 
     expect((await cli.run(['delete', 'item', note.id])).code).toBe(0);
     const trash = await cli.json<BwItem[]>(['list', 'items', '--trash']);
@@ -73,7 +103,10 @@ describe.each<BwCliVersion>(['2026.6.0', '2026.9.0'])('official CLI %s: folders 
     expect(await cli.json<BwItem[]>(['list', 'items', '--trash'])).toEqual([]);
 
     expect((await cli.run(['delete', 'item', card.id, '--permanent'])).code).toBe(0);
+    expect((await cli.run(['delete', 'item', person.id, '--permanent'])).code).toBe(0);
     expect((await cli.run(['delete', 'folder', folder.id])).code).toBe(0);
+    await secondSees(['A note', 'My bank (edited)']);
+    expect((await second.json<BwFolder[]>(['list', 'folders'])).map((f) => f.name)).toEqual(['No Folder']);
 
     const sync = await cli.run(['sync', '--force']);
     expect(sync.code).toBe(0);
