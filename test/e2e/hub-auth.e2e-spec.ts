@@ -52,6 +52,25 @@ describe('/notifications/hub: authentication before 101, lifecycle, LogOut', () 
     expect((await tryUpgrade(hubUrl, { Authorization: `Bearer ${web.access_token}` })).status).toBe(401);
   });
 
+  it('device deactivated: that device\'s socket gets LogOut (11) then Close "Unauthorized" 1008; another device\'s socket stays', async () => {
+    const doomed = await login();
+    const survivor = await login();
+    const doomedHub = await RawHubSocket.open(hubUrl, { Authorization: `Bearer ${doomed.access_token}` });
+    doomedHub.send(HANDSHAKE_MSGPACK, false);
+    const otherHub = await HubClient.connect(t.baseUrl, survivor.access_token);
+    await doomedHub.waitFrames(2); // handshake reply + catch-up SyncVault
+    const identifier = String(decodeJwtPayload(doomed.access_token).device);
+    const device = (await (await fetch(`${t.baseUrl}/api/devices/identifier/${identifier}`, { headers: { Authorization: `Bearer ${survivor.access_token}` } })).json()) as { id: string };
+    expect((await fetch(`${t.baseUrl}/api/devices/${device.id}/deactivate`, { method: 'POST', headers: { Authorization: `Bearer ${survivor.access_token}` } })).status).toBe(200);
+    expect(await doomedHub.waitClosed()).toBe(1008);
+    const frames = doomedHub.frames.map((f) => f.data.toString('hex'));
+    // LogOut: ReceiveMessage with Type 11 (a4 54 79 70 65 0b), then the Close [7, "Unauthorized", false].
+    expect(frames[frames.length - 2]).toContain('a4547970650b');
+    expect(frames[frames.length - 1]).toBe('109307ac556e617574686f72697a6564c2');
+    expect(otherHub.connection.state).toBe('Connected');
+    await otherHub.stop();
+  });
+
   it('plain GET without upgrade headers → 400 naming the missing header', async () => {
     const res = await fetch(`${t.baseUrl}/notifications/hub`);
     expect(res.status).toBe(400);
@@ -71,7 +90,7 @@ describe('/notifications/hub: authentication before 101, lifecycle, LogOut', () 
     }
   });
 
-  it('JSON protocol: handshake reply, SignalR ping, text frames', async () => {
+  it('JSON protocol: handshake reply and updates in text frames', async () => {
     const web = await login();
     const socket = await RawHubSocket.open(hubUrl, { Authorization: `Bearer ${web.access_token}` });
     socket.send('{"protocol":"json","version":1}\u001e', false);
@@ -109,6 +128,7 @@ describe('/notifications/hub: authentication before 101, lifecycle, LogOut', () 
     const other = await login();
     const actor = await login();
     const hub = await HubClient.connect(t.baseUrl, other.access_token);
+    const actorHub = await HubClient.connect(t.baseUrl, actor.access_token);
     const closed = new Promise<void>((resolve) => hub.connection.onclose(() => resolve()));
     const res = await fetch(`${t.baseUrl}/api/accounts/password`, {
       method: 'POST',
@@ -120,8 +140,60 @@ describe('/notifications/hub: authentication before 101, lifecycle, LogOut', () 
     expect(logout.Payload.UserId).toBe(String(decodeJwtPayload(other.access_token).sub));
     expect(logout.ContextId).toBe(String(decodeJwtPayload(actor.access_token).device));
     await closed;
+    expect(actorHub.connection.state).toBe('Connected');
+    await actorHub.stop();
     // The old token no longer opens a hub.
     expect((await tryUpgrade(hubUrl, { Authorization: `Bearer ${other.access_token}` })).status).toBe(401);
+  });
+});
+
+describe('keep-alive and handshake timeout', () => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await createTestApp({ HUB_PING_INTERVAL_SECONDS: '1', HUB_HANDSHAKE_TIMEOUT_SECONDS: '1' });
+    const account = await createPbkdf2User(t.baseUrl, `ka-${randomUUID()}@example.com`, 'pw', 5_000);
+    token = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+  }, 30_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('the server sends SignalR Pings (02 91 06) on an idle connection and tolerates client Pings', async () => {
+    const socket = await RawHubSocket.open(`${t.baseUrl.replace('https://', 'wss://')}/notifications/hub`, { Authorization: `Bearer ${token}` });
+    socket.send(HANDSHAKE_MSGPACK, false);
+    socket.send(Buffer.from([0x02, 0x91, 0x06]));
+    const deadline = Date.now() + 10_000;
+    while (socket.frames.filter((f) => f.data.toString('hex') === '029106').length < 2) {
+      if (Date.now() > deadline) throw new Error(`no pings: ${socket.frames.map((f) => f.data.toString('hex')).join(' ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+    socket.ws.close();
+  });
+
+  it('no handshake within the timeout → closed with 1002 and nothing sent', async () => {
+    const socket = await RawHubSocket.open(`${t.baseUrl.replace('https://', 'wss://')}/notifications/hub`, { Authorization: `Bearer ${token}` });
+    expect(await socket.waitClosed()).toBe(1002);
+    expect(socket.frames).toEqual([]);
+  });
+});
+
+describe('per-user connection cap', () => {
+  it('HUB_MAX_CONNECTIONS_PER_USER sockets are accepted, the next upgrade gets 429 "Too many connections"', async () => {
+    const t = await createTestApp({ HUB_MAX_CONNECTIONS_PER_USER: '2' });
+    try {
+      const account = await createPbkdf2User(t.baseUrl, `cap-${randomUUID()}@example.com`, 'pw', 5_000);
+      const { access_token } = await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
+      const url = `${t.baseUrl.replace('https://', 'wss://')}/notifications/hub`;
+      const open = [await RawHubSocket.open(url, { Authorization: `Bearer ${access_token}` }), await RawHubSocket.open(url, { Authorization: `Bearer ${access_token}` })];
+      const third = await tryUpgrade(url, { Authorization: `Bearer ${access_token}` });
+      expect(third.status).toBe(429);
+      expect(JSON.parse(third.body).message).toBe('Too many connections');
+      for (const socket of open) socket.ws.close();
+    } finally {
+      await t.close();
+    }
   });
 });
 
