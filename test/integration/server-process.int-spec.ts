@@ -38,7 +38,7 @@ function start(env: Record<string, string>, port = 0): Running {
   return { child, stdout, stderr, exited, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-async function waitAlive(baseUrl: string, timeoutMs = 20_000): Promise<void> {
+async function waitAlive(baseUrl: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -91,19 +91,18 @@ describe('the server process', () => {
     await socket.waitFrames(1);
     await fetch(`${run.baseUrl}/api/sync?access_token=${encodeURIComponent(access_token)}`);
 
-    const stoppedAt = Date.now();
     run.child.kill('SIGTERM');
     expect(await socket.waitClosed()).toBe(1001);
     expect(socket.frames[socket.frames.length - 1]!.data.toString('hex')).toBe('049307c0c3');
+    // The server forces exit code 1 when shutdown takes over 10 s, so 0 also says it finished in time.
     expect(await run.exited).toBe(0);
-    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
 
     const logs = readFileSync(logFile, 'utf8') + run.stdout.join('');
     expect(logs).toContain('migration.applied');
     expect(logs).not.toContain(access_token);
     expect(logs).not.toContain(access_token.split('.')[2]!);
     expect(logs).not.toContain(account.masterPasswordHash);
-  }, 60_000);
+  }, 120_000);
 
   it('restarts on the same data: migrations are not applied again, the account is still there', async () => {
     const port = await freePort();
