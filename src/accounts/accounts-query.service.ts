@@ -25,11 +25,9 @@ export class AccountsQueryService {
     return this.users.findById(db, id);
   }
 
-  async profile(db: EntityManager, userId: string): Promise<Record<string, unknown>> {
-    return toProfileResponse(await this.requireUser(db, userId));
-  }
-
-  async userDecryption(db: EntityManager, userId: string): Promise<Record<string, unknown>> {
-    return toUserDecryptionResponse(await this.requireUser(db, userId));
+  /** `profile` and `userDecryption` of GET /api/sync from one read of the user row. */
+  async syncParts(db: EntityManager, userId: string): Promise<{ profile: Record<string, unknown>; userDecryption: Record<string, unknown> }> {
+    const user = await this.requireUser(db, userId);
+    return { profile: toProfileResponse(user), userDecryption: toUserDecryptionResponse(user) };
   }
 }

@@ -20,11 +20,10 @@ export class SyncService {
 
   sync(auth: AuthContext, excludeDomains: boolean): Promise<SyncResponseDto> {
     return this.uow.read(async (db) => {
-      const profile = await this.accounts.profile(db, auth.userId);
+      const { profile, userDecryption } = await this.accounts.syncParts(db, auth.userId);
       const folders = await this.folders.listForUser(db, auth.userId);
       const ciphers = await this.ciphers.listForUser(db, auth.userId);
       const domains = excludeDomains ? null : await this.domains.domains(db, auth.userId, true);
-      const userDecryption = await this.accounts.userDecryption(db, auth.userId);
       return { object: 'sync', profile, folders, collections: [], policies: [], sends: [], ciphers, domains, userDecryption };
     });
   }
