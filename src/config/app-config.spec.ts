@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(config.address).toBe('0.0.0.0');
     expect(config.database).toMatchObject({ type: 'better-sqlite3', sqlitePath: '/tmp/vault-config-spec/db.sqlite3' });
     expect(config.hub.enabled).toBe(true);
+    expect(config.hub.redisUrl).toBeNull();
     expect(config.signupsAllowed).toBe(true);
     expect(config.basePath).toBe('');
   });
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
     [{ DOMAIN: 'ftp://x' }, /^DOMAIN: .* must start with http:\/\/ or https:\/\//],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" is not accepted; expected one of trace, debug/],
     [{ DATABASE_URL: 'oracle://x' }, /^DATABASE_URL: unsupported scheme/],
+    [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL: unsupported value/],
     [{ ROCKET_TLS: 'yes please' }, /^ROCKET_TLS: .* expected \{certs=/],
     [{ ROCKET_TLS: '{certs="/nope/cert.pem",key="/etc/hostname"}' }, /^ROCKET_TLS: certs file "\/nope\/cert.pem" does not exist/],
     [{ ADMIN_TOKEN_FILE: '/nope/admin-token' }, /^ADMIN_TOKEN_FILE: cannot read the file/],

@@ -59,6 +59,8 @@ export interface AppConfig {
     queueMaxBytes: number;
     stallTimeoutMs: number;
     revalidateMs: number;
+    /** Redis URL of the cross-instance delivery bus; null = in-process bus (one instance). Secret (may hold a password). */
+    redisUrl: string | null;
   };
 }
 
@@ -118,6 +120,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   const tls = parseTls(get<string | undefined>('ROCKET_TLS'), problems);
   const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems);
   const push = parsePush(get, problems, warnings);
+  const redisUrl = parseRedisUrl(get<string | undefined>('REDIS_URL'), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const ipHeader = get<string>('IP_HEADER');
@@ -153,6 +156,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
       queueMaxBytes: get<number>('HUB_QUEUE_MAX_BYTES'),
       stallTimeoutMs: get<number>('HUB_STALL_TIMEOUT_SECONDS') * 1000,
       revalidateMs: get<number>('HUB_REVALIDATE_SECONDS') * 1000,
+      redisUrl,
     },
   };
   return { config: Object.freeze(config), warnings };
@@ -218,7 +222,7 @@ function parseValue(spec: EnvVarSpec, text: string): unknown {
   }
 }
 
-const KNOWN_PREFIXES = ['PUSH_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_'];
+const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_'];
 
 function warnUnknown(raw: Record<string, string | undefined>, warnings: string[]): void {
   const known = new Set<string>();
@@ -261,6 +265,21 @@ function parseDatabase(value: string | undefined, dataFolder: string, problems: 
     return { type: 'better-sqlite3', url: null, sqlitePath: null };
   }
   return { type: 'better-sqlite3', url: null, sqlitePath: isAbsolute(path) ? path : resolve(path) };
+}
+
+function parseRedisUrl(value: string | undefined, problems: string[]): string | null {
+  if (value === undefined) return null;
+  if (!/^rediss?:\/\/[^/]/i.test(value)) {
+    problems.push('REDIS_URL: unsupported value; expected redis://[:password@]host[:port][/db] or rediss://… for TLS (empty = single instance)');
+    return null;
+  }
+  try {
+    new URL(value);
+  } catch {
+    problems.push('REDIS_URL: not a valid URL; expected redis://[:password@]host[:port][/db]');
+    return null;
+  }
+  return value;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -358,6 +377,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     dataFolder: config.dataFolder,
     signupsAllowed: config.signupsAllowed,
     websocket: config.hub.enabled,
+    redis: config.hub.redisUrl !== null,
     adminToken: config.adminToken ? '***' : null,
     push: config.push.enabled
       ? { enabled: true, relayUri: config.push.relayUri, identityUri: config.push.identityUri, installationId: '***', installationKey: '***' }

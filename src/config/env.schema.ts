@@ -58,6 +58,7 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'HUB_QUEUE_MAX_BYTES', kind: 'integer', default: '1048576', min: 1024, max: 1073741824, doc: 'Per-socket buffered bytes before the queue collapses.' },
   { name: 'HUB_STALL_TIMEOUT_SECONDS', kind: 'integer', default: '30', min: 1, max: 3600, doc: 'Close a socket whose buffered data makes no progress for this time.' },
   { name: 'HUB_REVALIDATE_SECONDS', kind: 'integer', default: '300', min: 5, max: 86400, doc: 'Re-check that every socket\'s device and security stamp are still valid.' },
+  { name: 'REDIS_URL', kind: 'secret', doc: 'Redis shared by several instances (redis://[:password@]host:6379[/db], rediss:// for TLS): hub messages cross instances over pub/sub; unset = one instance, in-process delivery. REDIS_URL_FILE is accepted.' },
   { name: 'UNAUTHENTICATED_RATELIMIT_SECONDS', kind: 'integer', default: '60', min: 1, max: 86400, doc: 'Rate-limit window for unauthenticated endpoints such as clear-token (per client IP).' },
   { name: 'UNAUTHENTICATED_RATELIMIT_MAX_BURST', kind: 'integer', default: '50', min: 1, max: 100000, doc: 'Requests allowed per window on unauthenticated endpoints; beyond it 429.' },
   // --- Mobile push through Bitwarden's relay (notifications.md §10) ---

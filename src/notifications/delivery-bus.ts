@@ -31,11 +31,21 @@ export interface DeliveryEnvelope {
 export type DeliveryHandler = (envelope: DeliveryEnvelope) => void;
 
 /**
- * Carries hub messages to every instance's sockets. This implementation is in-process (one instance);
- * a Redis pub/sub implementation of the same interface carries them between instances.
+ * Carries hub messages to every instance's sockets. This abstract class is the Nest provider token:
+ * `HubDeliveryService` and `NotificationsListener` inject `DeliveryBus` and never know which implementation
+ * runs — `InProcessDeliveryBus` (one instance, the default) or `RedisDeliveryBus` (REDIS_URL set).
+ *
+ * Contract: `publish` returns at once and never throws into the caller; every handler registered with
+ * `subscribe` on every instance receives each envelope once.
  */
+export abstract class DeliveryBus {
+  abstract subscribe(handler: DeliveryHandler): void;
+  abstract publish(envelope: DeliveryEnvelope): void;
+}
+
+/** One instance: handlers are called synchronously, in publish order. */
 @Injectable()
-export class DeliveryBus {
+export class InProcessDeliveryBus extends DeliveryBus {
   private readonly handlers: DeliveryHandler[] = [];
 
   subscribe(handler: DeliveryHandler): void {

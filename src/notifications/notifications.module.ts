@@ -4,19 +4,29 @@ import { DevicesModule } from '../devices/devices.module';
 import { AnonymousHubGateway } from './anonymous-hub.gateway';
 import { CatchUpService } from './catch-up.service';
 import { ConnectionRegistry } from './connection-registry';
-import { DeliveryBus } from './delivery-bus';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { DeliveryBus, InProcessDeliveryBus } from './delivery-bus';
 import { HubDeliveryService } from './hub-delivery.service';
 import { HubHttpController } from './hub-http.controller';
 import { HubShutdownService } from './hub-shutdown.service';
 import { HubUpgradeRouter } from './hub-upgrade.router';
 import { HubGateway } from './hub.gateway';
 import { NotificationsListener } from './notifications.listener';
+import { RedisDeliveryBus } from './redis-delivery-bus';
+
+/** The delivery bus behind the `DeliveryBus` token: Redis pub/sub when REDIS_URL is set, in-process otherwise. */
+const deliveryBusProvider = {
+  provide: DeliveryBus,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig): DeliveryBus => (config.hub.redisUrl ? new RedisDeliveryBus(config.hub.redisUrl) : new InProcessDeliveryBus()),
+};
 
 /** The SignalR hubs. Imported only when ENABLE_WEBSOCKET is on: otherwise no route, timer or state exists. */
 @Module({
   imports: [AccountsModule, DevicesModule],
   controllers: [HubHttpController],
-  providers: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService],
+  providers: [HubUpgradeRouter, ConnectionRegistry, deliveryBusProvider, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService],
   exports: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus],
 })
 export class NotificationsModule {}

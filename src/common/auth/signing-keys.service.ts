@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.tokens';
@@ -21,8 +21,18 @@ export class SigningKeysService implements OnModuleInit {
     if (!existsSync(path)) {
       mkdirSync(this.config.dataFolder, { recursive: true });
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-      writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-      log.info({ file: path }, 'signing_key.generated');
+      // Written aside, then linked into place: instances starting together on a shared DATA_FOLDER all end up
+      // with the key of whichever linked first, never with a half-written file or with different keys.
+      const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+      writeFileSync(temporary, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      try {
+        linkSync(temporary, path);
+        log.info({ file: path }, 'signing_key.generated');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(temporary);
+      }
     }
     this.privateKeyPem = readFileSync(path, 'utf8');
     this.publicKeyPem = createPublicKey(this.privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
