@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
 import { tryUpgrade } from '../support/raw-ws';
 import { createPbkdf2User, decodeJwtPayload, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
+import { apiCall } from '../support/api';
 
 describe('account lifecycle endpoints, as the web vault calls them', () => {
   let t: TestApp;
@@ -13,12 +14,7 @@ describe('account lifecycle endpoints, as the web vault calls them', () => {
     await t?.close();
   });
 
-  const call = (token: string, method: string, path: string, body?: unknown) =>
-    fetch(`${t.baseUrl}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = (token: string, method: string, path: string, body?: unknown): Promise<Response> => apiCall(t.baseUrl, token, method, path, body);
   const newUser = async (): Promise<{ account: TestAccount; token: string }> => {
     const account = await createPbkdf2User(t.baseUrl, `acct-${randomUUID()}@example.com`, 'pw', 5_000);
     return { account, token: (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token };

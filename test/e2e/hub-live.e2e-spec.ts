@@ -1,3 +1,4 @@
+import { apiCall } from '../support/api';
 import { randomUUID } from 'node:crypto';
 import { ConnectionRegistry } from '../../src/notifications/connection-registry';
 import { DeliveryBus } from '../../src/notifications/delivery-bus';
@@ -52,12 +53,7 @@ describe('live updates between devices of one account (official @microsoft/signa
   let otherAccount: TestAccount;
   let otherToken: string;
 
-  const api = async (method: string, path: string, body?: unknown, token = tokenA): Promise<Response> =>
-    fetch(`${t.baseUrl}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const api = (method: string, path: string, body?: unknown, token = tokenA): Promise<Response> => apiCall(t.baseUrl, token, method, path, body);
 
   beforeAll(async () => {
     t = await createTestApp();

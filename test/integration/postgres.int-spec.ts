@@ -1,3 +1,4 @@
+import { apiCall } from '../support/api';
 import { randomUUID } from 'node:crypto';
 import { MIGRATIONS } from '../../migrations';
 import { loadConfig } from '../../src/config/app-config';
@@ -71,12 +72,7 @@ describeWithServices(['TEST_POSTGRES_URL'], 'PostgreSQL', () => {
     let userId: string;
     let hubB: HubClient;
 
-    const api = async (method: string, path: string, body?: unknown, token = tokenA): Promise<Response> =>
-      fetch(`${t.baseUrl}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+    const api = (method: string, path: string, body?: unknown, token = tokenA): Promise<Response> => apiCall(t.baseUrl, token, method, path, body);
 
     beforeAll(async () => {
       db = await createPostgresDatabase();
