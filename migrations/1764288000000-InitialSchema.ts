@@ -5,7 +5,12 @@ const ts = (name: string, nullable = false): TableColumnOptions => ({ name, type
 const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
 const int = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable });
 const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
-const bool = (name: string, def: boolean): TableColumnOptions => ({ name, type: 'boolean', default: def });
+/** Boolean with a default, written the way each driver reports it back (SQLite stores booleans as 0/1). */
+const bool = (q: QueryRunner, name: string, def: boolean): TableColumnOptions => ({
+  name,
+  type: 'boolean',
+  default: q.connection.driver.options.type === 'better-sqlite3' ? Number(def) : def,
+});
 
 /** Accounts, devices, folders and ciphers. Portable: schema API only, timestamps as RFC 3339 text. */
 export class InitialSchema1764288000000 implements MigrationInterface {
@@ -15,8 +20,8 @@ export class InitialSchema1764288000000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'users',
       columns: [
-        id('id', true), { ...str('email', 255), isUnique: true }, str('name', 255, true), bool('email_verified', false),
-        bool('enabled', true), str('password_hash', 128), str('password_salt', 64), int('password_iterations'),
+        id('id', true), { ...str('email', 255), isUnique: true }, str('name', 255, true), bool(q, 'email_verified', false),
+        bool(q, 'enabled', true), str('password_hash', 128), str('password_salt', 64), int('password_iterations'),
         text('password_hint', true), int('kdf_type'), int('kdf_iterations'), int('kdf_memory', true), int('kdf_parallelism', true),
         text('user_key'), text('private_key', true), text('public_key', true), str('user_key_id', 64, true),
         str('security_stamp', 36), str('api_key', 64), { ...str('culture', 16), default: "'en-US'" }, str('avatar_color', 16, true),
@@ -27,7 +32,7 @@ export class InitialSchema1764288000000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'devices',
       columns: [
-        id('id', true), id('user_id'), str('identifier', 64), str('name', 255), int('type'), bool('active', true),
+        id('id', true), id('user_id'), str('identifier', 64), str('name', 255), int('type'), bool(q, 'active', true),
         str('refresh_token_hash', 64, true), text('push_token', true), ts('hub_disconnected_at', true),
         ts('creation_date'), ts('revision_date'),
       ],

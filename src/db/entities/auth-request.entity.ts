@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { UserEntity } from './user.entity';
 import { TimestampColumn } from '../columns';
 
 /** A "log in with device" request: a new device asks an already logged-in device to approve its login. */
@@ -7,6 +8,11 @@ import { TimestampColumn } from '../columns';
 export class AuthRequestEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 36, name: 'user_id' }) userId!: string;
+  /** Foreign key only (ON DELETE CASCADE); never loaded. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE', nullable: false, createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'user_id' })
+  private readonly fk_user_id?: UserEntity;
+
   @Column({ type: 'integer' }) type!: number;
   @Column({ type: 'varchar', length: 64, name: 'request_device_identifier' }) requestDeviceIdentifier!: string;
   @Column({ type: 'integer', name: 'request_device_type' }) requestDeviceType!: number;

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { UserEntity } from './user.entity';
 import { TimestampColumn } from '../columns';
 
 @Entity({ name: 'ciphers' })
@@ -6,6 +7,11 @@ import { TimestampColumn } from '../columns';
 export class CipherEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 36, name: 'user_id', nullable: true }) userId!: string | null;
+  /** Foreign key only (ON DELETE CASCADE); never loaded. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE', nullable: true, createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'user_id' })
+  private readonly fk_user_id?: UserEntity;
+
   @Column({ type: 'varchar', length: 36, name: 'organization_id', nullable: true }) organizationId!: string | null;
   @Column({ type: 'integer' }) type!: number;
   @Column({ type: 'text' }) name!: string;

@@ -1,13 +1,20 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { UserEntity } from './user.entity';
 import { TimestampColumn } from '../columns';
 
 export type PushRegistrationState = 'pending' | 'registered' | 'failed';
 
 @Entity({ name: 'devices' })
 @Index('uq_devices_user_identifier', ['userId', 'identifier'], { unique: true })
+@Index('ix_devices_refresh_token_hash', ['refreshTokenHash'])
 export class DeviceEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 36, name: 'user_id' }) userId!: string;
+  /** Foreign key only (ON DELETE CASCADE); never loaded. */
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE', nullable: false, createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'user_id' })
+  private readonly fk_user_id?: UserEntity;
+
   /** Client-generated app id, stable per install; the ContextId of its changes. */
   @Column({ type: 'varchar', length: 64 }) identifier!: string;
   @Column({ type: 'varchar', length: 255 }) name!: string;
