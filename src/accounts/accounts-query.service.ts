@@ -4,6 +4,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { UserEntity } from '../db/entities';
 import { toProfileResponse, toUserDecryptionResponse } from './dto/account-response.mapper';
+import { normalizeEmail } from './email';
 import { UsersRepository } from './users.repository';
 
 /** Read-side of accounts that other features compose (sync, hub catch-up). */
@@ -18,7 +19,7 @@ export class AccountsQueryService {
   }
 
   findByEmail(db: EntityManager, email: string): Promise<UserEntity | null> {
-    return this.users.findByEmail(db, email.trim().toLowerCase());
+    return this.users.findByEmail(db, normalizeEmail(email));
   }
 
   findById(db: EntityManager, id: string): Promise<UserEntity | null> {

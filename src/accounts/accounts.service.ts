@@ -15,9 +15,10 @@ import { hashMasterPasswordHash, verifyMasterPasswordHash } from '../identity/pa
 import { RegisterDto } from '../identity/dto/register.dto';
 import { ChangePasswordDto, SetKeysDto, UpdateProfileDto } from './dto/account-request.dto';
 import { accountKeysResponse, toProfileResponse } from './dto/account-response.mapper';
+import { AccountsQueryService } from './accounts-query.service';
+import { normalizeEmail } from './email';
 import { UsersRepository } from './users.repository';
 
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 const newApiKey = (): string => randomBytes(24).toString('base64url').slice(0, 30);
 const VERIFY_PURPOSE = 'register-verify';
 
@@ -27,6 +28,7 @@ export class AccountsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersRepository,
+    private readonly queries: AccountsQueryService,
     private readonly devices: DevicesService,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
@@ -75,12 +77,12 @@ export class AccountsService {
   }
 
   async profile(auth: AuthContext): Promise<Record<string, unknown>> {
-    return toProfileResponse(await this.uow.read((db) => this.requireUser(db, auth.userId)));
+    return toProfileResponse(await this.uow.read((db) => this.queries.requireUser(db, auth.userId)));
   }
 
   async updateProfile(auth: AuthContext, dto: UpdateProfileDto): Promise<Record<string, unknown>> {
     return this.uow.run(async (tx) => {
-      const user = await this.requireUser(tx.manager, auth.userId);
+      const user = await this.queries.requireUser(tx.manager, auth.userId);
       if (dto.name !== undefined) user.name = dto.name;
       if (dto.culture) user.culture = dto.culture;
       if (dto.masterPasswordHint !== undefined) user.passwordHint = dto.masterPasswordHint || null;
@@ -92,27 +94,27 @@ export class AccountsService {
   }
 
   async revisionDate(auth: AuthContext): Promise<number> {
-    const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     return user.revisionDate.getTime();
   }
 
   async setUserKeyId(auth: AuthContext, userKeyId: string): Promise<void> {
     await this.uow.run(async (tx) => {
-      const user = await this.requireUser(tx.manager, auth.userId);
+      const user = await this.queries.requireUser(tx.manager, auth.userId);
       user.userKeyId = userKeyId;
       await this.users.save(tx.manager, user);
     });
   }
 
   async keys(auth: AuthContext): Promise<Record<string, unknown>> {
-    const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     return { key: user.userKey, publicKey: user.publicKey, privateKey: user.privateKey, accountKeys: accountKeysResponse(user), object: 'keys' };
   }
 
   /** Sets the key pair of an account that has none yet (older registrations); never replaces one. */
   async setKeys(auth: AuthContext, dto: SetKeysDto): Promise<Record<string, unknown>> {
     await this.uow.run(async (tx) => {
-      const user = await this.requireUser(tx.manager, auth.userId);
+      const user = await this.queries.requireUser(tx.manager, auth.userId);
       if (user.publicKey && user.privateKey) {
         if (user.publicKey !== dto.publicKey || user.privateKey !== dto.encryptedPrivateKey) throw new VaultError(ErrorCode.BadRequest, 'Account keys already set.');
         return;
@@ -125,11 +127,11 @@ export class AccountsService {
   }
 
   async apiKey(auth: AuthContext, masterPasswordHash: string | undefined, rotate: boolean): Promise<Record<string, unknown>> {
-    const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
     if (rotate) {
       await this.uow.run(async (tx) => {
-        const fresh = await this.requireUser(tx.manager, auth.userId);
+        const fresh = await this.queries.requireUser(tx.manager, auth.userId);
         fresh.apiKey = newApiKey();
         await this.users.save(tx.manager, fresh);
         user.apiKey = fresh.apiKey;
@@ -139,7 +141,7 @@ export class AccountsService {
   }
 
   async verifyPassword(auth: AuthContext, masterPasswordHash: string): Promise<Record<string, unknown>> {
-    const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
     return { object: 'masterPasswordPolicy' };
   }
@@ -149,11 +151,11 @@ export class AccountsService {
    * session ends (refresh tokens revoked, LogOut); the acting device keeps its refresh token.
    */
   async changePassword(auth: AuthContext, dto: ChangePasswordDto): Promise<void> {
-    const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, dto.masterPasswordHash);
     const password = await hashMasterPasswordHash(dto.newMasterPasswordHash, this.config.passwordIterations);
     await this.uow.run(async (tx) => {
-      const fresh = await this.requireUser(tx.manager, auth.userId);
+      const fresh = await this.queries.requireUser(tx.manager, auth.userId);
       Object.assign(fresh, { passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations, userKey: dto.key, securityStamp: randomUUID(), updatedDate: this.clock.now() });
       if (dto.masterPasswordHint !== undefined) fresh.passwordHint = dto.masterPasswordHint || null;
       await this.users.save(tx.manager, fresh);
@@ -164,10 +166,10 @@ export class AccountsService {
 
   /** "Log out all sessions": new security stamp, every device removed. */
   async rotateSecurityStamp(auth: AuthContext, masterPasswordHash: string): Promise<void> {
-    const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
     await this.uow.run(async (tx) => {
-      const fresh = await this.requireUser(tx.manager, auth.userId);
+      const fresh = await this.queries.requireUser(tx.manager, auth.userId);
       fresh.securityStamp = randomUUID();
       fresh.updatedDate = this.clock.now();
       await this.users.save(tx.manager, fresh);
@@ -178,7 +180,7 @@ export class AccountsService {
   }
 
   async deleteAccount(auth: AuthContext, masterPasswordHash: string | undefined): Promise<void> {
-    const user = await this.uow.read((db) => this.requireUser(db, auth.userId));
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
     await this.uow.run(async (tx) => {
       await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
@@ -193,11 +195,6 @@ export class AccountsService {
     return { userId: user.id, publicKey: user.publicKey, object: 'userKey' };
   }
 
-  private async requireUser(db: Parameters<UsersRepository['findById']>[0], userId: string): Promise<UserEntity> {
-    const user = await this.users.findById(db, userId);
-    if (!user) throw new VaultError(ErrorCode.UserNotFound);
-    return user;
-  }
 
   private async checkPassword(user: UserEntity, masterPasswordHash: string | undefined): Promise<void> {
     if (!masterPasswordHash || !(await verifyMasterPasswordHash(user, masterPasswordHash))) throw new VaultError(ErrorCode.InvalidPassword);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { normalizeEmail } from '../accounts/email';
 import { TokenService } from '../common/auth/token.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -89,7 +90,7 @@ export class TokenGrantService {
     const scope = field(form, 'scope') ?? 'api offline_access';
     const clientId = field(form, 'client_id') ?? 'web';
     if (!username || !password) throw invalidRequest('username and password are required.');
-    const email = username.trim().toLowerCase();
+    const email = normalizeEmail(username);
     const keys = [`ip:${ip}`, `account:${email}`];
     this.rateLimit(keys);
     const device = this.loginDevice(form);
