@@ -159,14 +159,14 @@ export class CiphersService {
     return this.uow.run(async (tx) => {
       const cipher = await this.requireOwned(tx.manager, auth, id);
       if (cipher.deletedDate) return;
-      await this.changeDates(tx, auth, cipher, { deletedDate: this.clock.now() });
+      await this.changeDates(tx, auth, cipher, 'deletedDate', true);
     });
   }
 
   restore(auth: AuthContext, id: string): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
       const cipher = await this.requireOwned(tx.manager, auth, id);
-      if (cipher.deletedDate) await this.changeDates(tx, auth, cipher, { deletedDate: null });
+      if (cipher.deletedDate) await this.changeDates(tx, auth, cipher, 'deletedDate', false);
       return this.respond(tx.manager, auth, cipher);
     });
   }
@@ -174,7 +174,7 @@ export class CiphersService {
   archive(auth: AuthContext, id: string): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
       const cipher = await this.requireOwned(tx.manager, auth, id);
-      if (!cipher.archivedDate) await this.changeDates(tx, auth, cipher, { archivedDate: this.clock.now() });
+      if (!cipher.archivedDate) await this.changeDates(tx, auth, cipher, 'archivedDate', true);
       return this.respond(tx.manager, auth, cipher);
     });
   }
@@ -182,7 +182,7 @@ export class CiphersService {
   unarchive(auth: AuthContext, id: string): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
       const cipher = await this.requireOwned(tx.manager, auth, id);
-      if (cipher.archivedDate) await this.changeDates(tx, auth, cipher, { archivedDate: null });
+      if (cipher.archivedDate) await this.changeDates(tx, auth, cipher, 'archivedDate', false);
       return this.respond(tx.manager, auth, cipher);
     });
   }
@@ -350,8 +350,10 @@ export class CiphersService {
   }
 
   /** Trash, restore, archive, unarchive of one cipher: new dates, revision bump, CipherUpdated. */
-  private async changeDates(tx: Tx, auth: AuthContext, cipher: CipherEntity, dates: Partial<Pick<CipherEntity, 'deletedDate' | 'archivedDate'>>): Promise<void> {
+  /** One clock read: the trash/archive date and the revision date are the same instant. */
+  private async changeDates(tx: Tx, auth: AuthContext, cipher: CipherEntity, field: 'deletedDate' | 'archivedDate', set: boolean): Promise<void> {
     const now = this.clock.now();
+    const dates = { [field]: set ? now : null };
     Object.assign(cipher, dates, { revisionDate: now });
     await this.repo.setDates(tx.manager, [cipher.id], auth.userId, { ...dates, revisionDate: now });
     await this.accountRevision.bump(tx, [auth.userId], now);
