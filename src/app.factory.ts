@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { BitwardenExceptionFilter, renderError, toVaultError } from './common/errors/bitwarden-exception.filter';
 import { getLogger, NestPinoLogger } from './common/logging/logger';
 import { requestLogger } from './common/logging/request-logger';
+import { KeyCasePipe } from './common/validation/key-case.pipe';
 import { createValidationPipe } from './common/validation/validation';
 import { HubWsAdapter } from './notifications/hub-ws.adapter';
 import { HubUpgradeRouter } from './notifications/hub-upgrade.router';
@@ -35,7 +36,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   });
   if (config.basePath) app.setGlobalPrefix(config.basePath);
   app.useGlobalFilters(new BitwardenExceptionFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new KeyCasePipe(), createValidationPipe());
   if (config.hub.enabled) app.useWebSocketAdapter(new HubWsAdapter(app, config, app.get(HubUpgradeRouter)));
   else getLogger('Notifications').info('notifications.disabled: ENABLE_WEBSOCKET=false, the hubs are not mounted');
   return app;

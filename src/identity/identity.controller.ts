@@ -23,8 +23,8 @@ export class IdentityController {
 
   @Post('identity/connect/token')
   @HttpCode(200)
-  token(@Body() form: Record<string, unknown>, @Req() req: Request): Promise<Record<string, unknown>> {
-    return this.grants.grant(form ?? {}, clientIp(req, this.config));
+  token(@Body() form: unknown, @Req() req: Request): Promise<Record<string, unknown>> {
+    return this.grants.grant(form, clientIp(req, this.config));
   }
 
   @Post(['identity/accounts/prelogin/password', 'identity/accounts/prelogin', 'api/accounts/prelogin'])

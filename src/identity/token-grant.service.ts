@@ -14,20 +14,13 @@ import { AuthRequestsService } from '../auth-requests/auth-requests.service';
 import { DevicesService, LoginDevice } from '../devices/devices.service';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { verifyMasterPasswordHash } from './password-hasher';
+import { TokenForm } from './token-form';
 import { loginTokenResponse } from './token-response';
 
 const log = getLogger('TokenGrant');
 
-/** Form fields of /identity/connect/token: device fields in camelCase or snake_case. */
-export type TokenForm = Record<string, unknown>;
-
-const field = (form: TokenForm, ...names: string[]): string | undefined => {
-  for (const name of names) {
-    const value = form[name];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
-};
+/** A field of the token form: device fields come in camelCase or snake_case, names match in any case. */
+const field = (form: TokenForm, ...names: string[]): string | undefined => form.get(...names);
 
 const invalidGrant = (description: string, message = 'invalid_grant'): VaultError =>
   new VaultError(ErrorCode.InvalidGrant, message, { oauth: { error: 'invalid_grant', error_description: description } });
@@ -50,7 +43,8 @@ export class TokenGrantService {
     private readonly authRequests: AuthRequestsService,
   ) {}
 
-  async grant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
+  async grant(body: unknown, ip: string): Promise<Record<string, unknown>> {
+    const form = TokenForm.parse(body);
     const grantType = field(form, 'grant_type');
     switch (grantType) {
       case 'password':
@@ -67,14 +61,14 @@ export class TokenGrantService {
   }
 
   private loginDevice(form: TokenForm): LoginDevice {
-    const identifier = field(form, 'deviceIdentifier', 'device_identifier', 'deviceidentifier');
-    const typeText = field(form, 'deviceType', 'device_type', 'devicetype');
-    const name = field(form, 'deviceName', 'device_name', 'devicename');
+    const identifier = field(form, 'deviceIdentifier', 'device_identifier');
+    const typeText = field(form, 'deviceType', 'device_type');
+    const name = field(form, 'deviceName', 'device_name');
     if (!identifier || !typeText || !name) throw invalidRequest('deviceIdentifier, deviceType and deviceName are required.');
     const type = Number(typeText);
     if (!Number.isInteger(type) || type < 0 || type > 100) throw invalidRequest('deviceType must be a device type number.');
     if (identifier.length > 64 || name.length > 255) throw invalidRequest('deviceIdentifier or deviceName is too long.');
-    const pushToken = field(form, 'devicePushToken', 'device_push_token', 'devicepushtoken');
+    const pushToken = field(form, 'devicePushToken', 'device_push_token');
     const usablePushToken = pushToken !== undefined && pushToken !== '' && pushToken.length <= 4096 ? pushToken : undefined;
     return { identifier: identifier.toLowerCase(), type, name, ...(usablePushToken ? { pushToken: usablePushToken } : {}) };
   }
@@ -95,7 +89,7 @@ export class TokenGrantService {
     this.rateLimit(keys);
     const device = this.loginDevice(form);
     const user = await this.uow.read((db) => this.accounts.findByEmail(db, email));
-    const authRequestId = field(form, 'authRequest', 'auth_request', 'authrequest');
+    const authRequestId = field(form, 'authRequest', 'auth_request');
     const fail = (reason: string): VaultError => {
       this.limiter.recordFailure(keys);
       log.warn({ ip, reason }, 'auth.login_failed');

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidateBy, ValidationError, ValidationOptions, validateSync } from 'class-validator';
+import { registerStoredObject } from './dto-key-shape';
 
 type Constructor = new () => object;
 
@@ -34,7 +35,7 @@ export function conformanceProblems(cls: Constructor, value: unknown, property: 
  * server does not know yet. The property keeps the original object.
  */
 export function ConformsTo(cls: Constructor, options: ConformsToOptions = {}, validationOptions?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
+  const validate = ValidateBy(
     {
       name: 'conformsTo',
       validator: {
@@ -44,4 +45,9 @@ export function ConformsTo(cls: Constructor, options: ConformsToOptions = {}, va
     },
     validationOptions,
   );
+  return (target, key) => {
+    // Request keys of this object are matched to `cls` case-insensitively (KeyCasePipe), unknown ones kept.
+    registerStoredObject(target.constructor, String(key), cls);
+    validate(target, key);
+  };
 }
