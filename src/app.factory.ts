@@ -2,23 +2,29 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { ensureOwnerOnlyFolder } from './common/fs/owner-only';
+import { refuseDeepJson } from './common/http/json-depth';
 import { BitwardenExceptionFilter, renderError, toVaultError } from './common/errors/bitwarden-exception.filter';
 import { getLogger, NestPinoLogger } from './common/logging/logger';
 import { requestLogger } from './common/logging/request-logger';
 import { KeyCasePipe } from './common/validation/key-case.pipe';
 import { createValidationPipe } from './common/validation/validation';
+import { configurePasswordHashing } from './identity/password-hasher';
 import { HubWsAdapter } from './notifications/hub-ws.adapter';
 import { HubUpgradeRouter } from './notifications/hub-upgrade.router';
+import { ConnectionRegistry } from './notifications/connection-registry';
 
 /**
  * Builds the application: one HTTP(S) server for the API, identity, admin and both hubs; the DOMAIN path
  * as base path; Bitwarden error bodies for everything, parser errors included.
  */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
-  mkdirSync(config.dataFolder, { recursive: true });
+  // Database, signing key: owner-only (0700), also when an older version or an operator made it 0755.
+  ensureOwnerOnlyFolder(config.dataFolder);
+  configurePasswordHashing(config.passwordHashing);
   const httpsOptions = config.tls ? { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } : undefined;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
@@ -27,7 +33,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   });
   app.disable('x-powered-by');
   app.use(requestLogger(config));
-  app.use(express.json({ limit: config.requestBodyLimit, type: ['application/json', 'application/*+json', 'text/json'] }));
+  app.use(express.json({ limit: config.requestBodyLimit, type: ['application/json', 'application/*+json', 'text/json'], verify: refuseDeepJson }));
   app.use(express.urlencoded({ limit: config.requestBodyLimit, extended: false }));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
@@ -37,7 +43,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   if (config.basePath) app.setGlobalPrefix(config.basePath);
   app.useGlobalFilters(new BitwardenExceptionFilter());
   app.useGlobalPipes(new KeyCasePipe(), createValidationPipe());
-  if (config.hub.enabled) app.useWebSocketAdapter(new HubWsAdapter(app, config, app.get(HubUpgradeRouter)));
+  if (config.hub.enabled) app.useWebSocketAdapter(new HubWsAdapter(app, config, app.get(HubUpgradeRouter), app.get(ConnectionRegistry)));
   else getLogger('Notifications').info('notifications.disabled: ENABLE_WEBSOCKET=false, the hubs are not mounted');
   return app;
 }

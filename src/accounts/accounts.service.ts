@@ -60,6 +60,8 @@ export class AccountsService {
       if (typeof claims.name === 'string' && claims.name !== '') name = claims.name;
     }
     const resolved = resolveRegistration(dto, email);
+    // The cheap check before the slow hash (the insert below checks again, in its transaction).
+    if (await this.uow.read((db) => this.users.findByEmail(db, email))) throw new VaultError(ErrorCode.EmailTaken);
     const password = await hashMasterPasswordHash(resolved.masterPasswordHash, this.config.passwordIterations);
     const now = this.clock.now();
     const user = Object.assign(new UserEntity(), {
@@ -153,7 +155,7 @@ export class AccountsService {
   async changePassword(auth: AuthContext, dto: ChangePasswordDto): Promise<void> {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, dto.masterPasswordHash);
-    const password = await hashMasterPasswordHash(dto.newMasterPasswordHash, this.config.passwordIterations);
+    const password = await hashMasterPasswordHash(dto.newMasterPasswordHash, this.config.passwordIterations, { priority: true });
     await this.uow.run(async (tx) => {
       const fresh = await this.queries.requireUser(tx.manager, auth.userId);
       Object.assign(fresh, { passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations, userKey: dto.key, securityStamp: randomUUID(), updatedDate: this.clock.now() });
@@ -197,7 +199,7 @@ export class AccountsService {
 
 
   private async checkPassword(user: UserEntity, masterPasswordHash: string | undefined): Promise<void> {
-    if (!masterPasswordHash || !(await verifyMasterPasswordHash(user, masterPasswordHash))) throw new VaultError(ErrorCode.InvalidPassword);
+    if (!masterPasswordHash || !(await verifyMasterPasswordHash(user, masterPasswordHash, { priority: true }))) throw new VaultError(ErrorCode.InvalidPassword);
   }
 }
 

@@ -2,25 +2,34 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { normalizeEmail } from '../accounts/email';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { ListResponseDto, toListResponse } from '../common/http/list-response';
+import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AuthRequestEntity, UserEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { EventBus } from '../event-bus/event-bus.service';
+import {
+  AUTH_REQUEST_ANSWERED_RETENTION_MS, AUTH_REQUEST_TTL_MS, MAX_PENDING_AUTH_REQUESTS, TOO_MANY_PENDING_MESSAGE,
+} from './auth-request-limits';
 import { AuthRequestsRepository } from './auth-requests.repository';
+import { DecoyAuthRequests } from './decoy-auth-requests';
 import { AnswerAuthRequestDto, CreateAuthRequestDto } from './dto/auth-request.dto';
 import { toAuthRequestResponse } from './dto/auth-request-response.mapper';
 
 /** Requests expire after 15 minutes and can log in once. */
-export const AUTH_REQUEST_TTL_MS = 15 * 60 * 1000;
+export { AUTH_REQUEST_TTL_MS };
+
+const PURGE_BATCH = 500;
 
 const hashCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('hex');
 const notFound = (): VaultError => new VaultError(ErrorCode.NotFound, 'Auth request not found.');
+const tooManyPending = (): VaultError => new VaultError(ErrorCode.BadRequest, TOO_MANY_PENDING_MESSAGE);
 
 /** Login with device: a new device asks, an already logged-in device of the account approves or denies. */
 @Injectable()
@@ -32,6 +41,8 @@ export class AuthRequestsService {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly bus: EventBus,
+    private readonly limiter: UnauthenticatedRateLimiter,
+    private readonly decoys: DecoyAuthRequests,
   ) {}
 
   private get origin(): string {
@@ -42,29 +53,49 @@ export class AuthRequestsService {
     return this.clock.now().getTime() - request.creationDate.getTime() > AUTH_REQUEST_TTL_MS;
   }
 
-  /** Unauthenticated. An unknown email gets the same 404 as any missing request (no enumeration beyond it). */
+  /**
+   * Unauthenticated: the new device asks. Limits (issue 12): UNAUTHENTICATED_RATELIMIT_* per client IP and per
+   * email (429 with Retry-After); at most MAX_PENDING_AUTH_REQUESTS pending per account (400), a request from a
+   * device that already has a pending one replacing it. An email without an (enabled) account gets exactly the
+   * answer a real account would (a decoy: nothing stored, nothing pushed), so this endpoint tells nobody whether
+   * an account exists.
+   */
   async create(dto: CreateAuthRequestDto, deviceType: number, ip: string): Promise<Record<string, unknown>> {
     if (dto.type === 2) throw new VaultError(ErrorCode.BadRequest, 'Admin approval requests are not supported.');
-    return this.uow.run(async (tx) => {
-      const user = await this.accounts.findByEmail(tx.manager, dto.email);
-      if (!user || !user.enabled) throw new VaultError(ErrorCode.BadRequest, 'Auth request could not be created.');
-      const now = this.clock.now();
-      const request = Object.assign(new AuthRequestEntity(), {
-        id: randomUUID(), userId: user.id, type: dto.type, requestDeviceIdentifier: dto.deviceIdentifier.toLowerCase(),
-        requestDeviceType: deviceType, requestIp: ip, accessCodeHash: hashCode(dto.accessCode), publicKey: dto.publicKey,
-        encKey: null, masterPasswordHash: null, approved: null, responseDeviceId: null,
-        creationDate: now, responseDate: null, authenticationDate: null,
-      });
+    const emailKey = normalizeEmail(dto.email);
+    this.rateLimit(this.limiter.hit(ip, 'auth-request'));
+    this.rateLimit(this.limiter.hitKey('auth-request-email', emailKey));
+    const now = this.clock.now();
+    const request = Object.assign(new AuthRequestEntity(), {
+      id: randomUUID(), userId: '', type: dto.type, requestDeviceIdentifier: dto.deviceIdentifier.toLowerCase(),
+      requestDeviceType: deviceType, requestIp: ip, accessCodeHash: hashCode(dto.accessCode), publicKey: dto.publicKey,
+      encKey: null, masterPasswordHash: null, approved: null, responseDeviceId: null,
+      creationDate: now, responseDate: null, authenticationDate: null,
+    });
+    const stored = await this.uow.run(async (tx) => {
+      const user = await this.accounts.findByEmail(tx.manager, emailKey);
+      if (!user || !user.enabled) return false;
+      await this.repo.lockUser(tx.manager, user.id);
+      const since = this.pendingSince(now);
+      if ((await this.repo.countPendingByUser(tx.manager, user.id, since, request.requestDeviceIdentifier)) >= MAX_PENDING_AUTH_REQUESTS) throw tooManyPending();
+      await this.repo.deletePendingByDevice(tx.manager, user.id, request.requestDeviceIdentifier);
+      request.userId = user.id;
       await this.repo.save(tx.manager, request);
       await this.bus.emit(tx, 'AuthRequestCreated', { authRequestId: request.id, userId: user.id, requestDeviceIdentifier: request.requestDeviceIdentifier });
-      return toAuthRequestResponse(request, this.origin);
+      return true;
     });
+    if (!stored) {
+      if (this.decoys.pendingCount(emailKey, request.requestDeviceIdentifier, now) >= MAX_PENDING_AUTH_REQUESTS) throw tooManyPending();
+      this.decoys.add(emailKey, request);
+    }
+    return toAuthRequestResponse(request, this.origin);
   }
 
+  /** Unanswered, unexpired requests, newest first; the SQL filters on age and is limited to the cap. */
   async listPending(auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
-    const requests = await this.uow.read((db) => this.repo.findPendingByUser(db, auth.userId));
-    const live = requests.filter((r) => !this.expired(r));
-    return toListResponse(live.map((r) => toAuthRequestResponse(r, this.origin)));
+    const since = this.pendingSince(this.clock.now());
+    const requests = await this.uow.read((db) => this.repo.findPendingByUser(db, auth.userId, since, MAX_PENDING_AUTH_REQUESTS));
+    return toListResponse(requests.map((r) => toAuthRequestResponse(r, this.origin)));
   }
 
   async get(auth: AuthContext, id: string): Promise<Record<string, unknown>> {
@@ -75,7 +106,7 @@ export class AuthRequestsService {
 
   /** Unauthenticated poll by the requesting device; the access code proves it is that device. */
   async response(id: string, code: string | undefined): Promise<Record<string, unknown>> {
-    const request = await this.uow.read((db) => this.repo.findById(db, id));
+    const request = (await this.uow.read((db) => this.repo.findById(db, id))) ?? this.decoys.find(id);
     if (!request || !code || !this.codeMatches(request, code)) throw notFound();
     if (this.expired(request)) throw new VaultError(ErrorCode.BadRequest, 'Auth request has expired.');
     return toAuthRequestResponse(request, this.origin);
@@ -116,8 +147,39 @@ export class AuthRequestsService {
     return true;
   }
 
+  /**
+   * Deletes expired requests (older than 15 minutes) and answered ones whose answer is older than
+   * AUTH_REQUEST_ANSWERED_RETENTION_MS, in batches; drops expired decoys likewise. Returns the rows deleted.
+   */
+  async purgeExpired(): Promise<number> {
+    const now = this.clock.now();
+    const createdBefore = this.pendingSince(now);
+    const answeredBefore = new Date(now.getTime() - AUTH_REQUEST_ANSWERED_RETENTION_MS);
+    this.decoys.purge(now);
+    let total = 0;
+    for (;;) {
+      const removed = await this.uow.run(async (tx) => {
+        const ids = await this.repo.findPurgeable(tx.manager, createdBefore, answeredBefore, PURGE_BATCH);
+        await this.repo.deleteByIds(tx.manager, ids);
+        return ids.length;
+      });
+      total += removed;
+      if (removed < PURGE_BATCH) return total;
+    }
+  }
+
   findUser(db: EntityManager, email: string): Promise<UserEntity | null> {
     return this.accounts.findByEmail(db, email);
+  }
+
+  /** Requests created before this instant have expired. */
+  private pendingSince(now: Date): Date {
+    return new Date(now.getTime() - AUTH_REQUEST_TTL_MS);
+  }
+
+  /** `wait`: the limiter's answer (0 = allowed, else seconds to wait). */
+  private rateLimit(wait: number): void {
+    if (wait > 0) throw new VaultError(ErrorCode.TooManyRequests, undefined, { headers: { 'Retry-After': String(wait) } });
   }
 
   private codeMatches(request: AuthRequestEntity, code: string): boolean {

@@ -302,7 +302,7 @@ export class CiphersService {
   async purge(auth: AuthContext, dto: PurgeRequestDto, organizationId: string | undefined): Promise<void> {
     if (organizationId) throw new VaultError(ErrorCode.OrganizationsUnsupported);
     const user = await this.uow.read((db) => this.accounts.requireUser(db, auth.userId));
-    if (!(await verifyMasterPasswordHash(user, dto.masterPasswordHash))) throw new VaultError(ErrorCode.InvalidPassword);
+    if (!(await verifyMasterPasswordHash(user, dto.masterPasswordHash, { priority: true }))) throw new VaultError(ErrorCode.InvalidPassword);
     await this.uow.run(async (tx) => {
       await this.repo.deleteAllByUser(tx.manager, auth.userId);
       await this.folderCommands.deleteAllInTx(tx, auth.userId);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, defaultHashConcurrency, loadConfig } from './app-config';
 import { ENV_SCHEMA } from './env.schema';
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -72,6 +72,73 @@ describe('loadConfig', () => {
     expect(warnings.filter((w) => w.startsWith('WEBSOCKET_PORT is obsolete'))).toHaveLength(1);
   });
 
+  describe('byte sizes (REQUEST_BODY_LIMIT, HUB_QUEUE_MAX_BYTES)', () => {
+    it('defaults: 2 MiB request bodies, 1 MiB hub queues', () => {
+      const { config } = loadConfig({});
+      expect(config.requestBodyLimit).toBe(2 * 1024 * 1024);
+      expect(config.hub.queueMaxBytes).toBe(1024 * 1024);
+    });
+
+    it.each([
+      ['1048576', 1048576],
+      ['4096b', 4096],
+      ['512K', 512 * 1024],
+      ['512k', 512 * 1024],
+      ['512KB', 512 * 1024],
+      ['512KiB', 512 * 1024],
+      ['2M', 2 * 1024 * 1024],
+      ['2mb', 2 * 1024 * 1024],
+      ['2MiB', 2 * 1024 * 1024],
+      ['2mib', 2 * 1024 * 1024],
+      ['2 MB', 2 * 1024 * 1024],
+      [' 3m ', 3 * 1024 * 1024],
+      ['1G', 1024 ** 3],
+      ['1gb', 1024 ** 3],
+      ['1GiB', 1024 ** 3],
+    ])('REQUEST_BODY_LIMIT=%j is %d bytes', (value, bytes) => {
+      expect(loadConfig({ REQUEST_BODY_LIMIT: value }).config.requestBodyLimit).toBe(bytes);
+    });
+
+    it('HUB_QUEUE_MAX_BYTES takes units too', () => {
+      expect(loadConfig({ HUB_QUEUE_MAX_BYTES: '64K' }).config.hub.queueMaxBytes).toBe(65536);
+      expect(loadConfig({ HUB_QUEUE_MAX_BYTES: '4MiB' }).config.hub.queueMaxBytes).toBe(4 * 1024 * 1024);
+    });
+
+    it('an empty value means the default, not 0 or "no limit"', () => {
+      expect(loadConfig({ REQUEST_BODY_LIMIT: '' }).config.requestBodyLimit).toBe(2 * 1024 * 1024);
+    });
+
+    it.each(['2megs', '1.5M', '2T', '2TB', '-1', '2MBB', '2iB', 'M', '0x400', '1e6', '2 M B', 'lots'])('REQUEST_BODY_LIMIT=%j is refused at start-up, naming the variable and the accepted forms', (value) => {
+      const problems = problemsOf({ REQUEST_BODY_LIMIT: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^REQUEST_BODY_LIMIT: ".*" is not a byte size; expected a whole number of bytes or one with a unit, e\.g\. 1048576, 512K, 2M, 1G/);
+    });
+
+    it.each([
+      ['REQUEST_BODY_LIMIT', '2', /^REQUEST_BODY_LIMIT: "2" is out of range; expected between 1024 \(1K\) and 1073741824 \(1G\) bytes/],
+      ['REQUEST_BODY_LIMIT', '2G', /^REQUEST_BODY_LIMIT: "2G" is out of range/],
+      ['HUB_QUEUE_MAX_BYTES', '1K', null],
+      ['HUB_QUEUE_MAX_BYTES', '1023', /^HUB_QUEUE_MAX_BYTES: "1023" is out of range/],
+      ['HUB_QUEUE_MAX_BYTES', '99999999999999999999G', /^HUB_QUEUE_MAX_BYTES: ".*" is out of range/],
+      ['HUB_QUEUE_MAX_BYTES', 'big', /^HUB_QUEUE_MAX_BYTES: "big" is not a byte size/],
+    ])('%s=%j: bounds are checked in bytes', (name, value, pattern) => {
+      const problems = problemsOf({ [name]: value });
+      if (pattern === null) {
+        expect(problems).toEqual([]);
+      } else {
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(pattern);
+      }
+    });
+  });
+
+  it('REFRESH_TOKEN_IDLE_DAYS: default 30, settable, bounded', () => {
+    expect(loadConfig({}).config.refreshTokenIdleDays).toBe(30);
+    expect(loadConfig({ REFRESH_TOKEN_IDLE_DAYS: '7' }).config.refreshTokenIdleDays).toBe(7);
+    expect(problemsOf({ REFRESH_TOKEN_IDLE_DAYS: '0' })[0]).toMatch(/^REFRESH_TOKEN_IDLE_DAYS: 0 is out of range/);
+    expect(problemsOf({ REFRESH_TOKEN_IDLE_DAYS: 'forever' })[0]).toMatch(/^REFRESH_TOKEN_IDLE_DAYS: "forever" is not a whole number/);
+  });
+
   it('unknown variables with a known prefix get a did-you-mean warning', () => {
     const { warnings } = loadConfig({ HUB_MAX_CONNECTION_PER_USER: '3' });
     expect(warnings.some((w) => w.startsWith('HUB_MAX_CONNECTION_PER_USER is not a known variable; did you mean'))).toBe(true);
@@ -84,5 +151,15 @@ describe('.env.example', () => {
     const documented = new Map([...text.matchAll(/^# ([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
     expect([...documented.keys()].sort()).toEqual(ENV_SCHEMA.map((v) => v.name).sort());
     for (const spec of ENV_SCHEMA) expect(documented.get(spec.name)).toBe(spec.default ?? '');
+  });
+});
+
+describe('password hashing gate defaults', () => {
+  it('leaves a core for the event loop and a pool thread for file work, and runs at least one hash', () => {
+    expect(defaultHashConcurrency({}, 2)).toBe(1);
+    expect(defaultHashConcurrency({}, 1)).toBe(1);
+    expect(defaultHashConcurrency({}, 16)).toBe(3);
+    expect(defaultHashConcurrency({ UV_THREADPOOL_SIZE: '16' }, 8)).toBe(7);
+    expect(loadConfig({ DATA_FOLDER: '/tmp/vault-config-spec', PASSWORD_HASH_CONCURRENCY: '5' }).config.passwordHashing).toEqual({ concurrency: 5, queue: 8 });
   });
 });

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { threadPoolSize } from '../common/limits/work-gate';
+import { cronScheduleProblem } from '../auth-requests/cron-schedule';
 import { ENV_SCHEMA, EnvVarSpec } from './env.schema';
 
 export type DatabaseType = 'better-sqlite3' | 'postgres' | 'mysql';
@@ -23,6 +26,8 @@ export interface PushConfig {
   retryBaseMs: number;
   retryMaxMs: number;
   timeoutMs: number;
+  /** Pending foldable sends of one user before they fold into one SyncVault. */
+  userPendingMax: number;
 }
 
 export interface AppConfig {
@@ -36,7 +41,8 @@ export interface AppConfig {
   tls: TlsConfig | null;
   dataFolder: string;
   database: { type: DatabaseType; url: string | null; sqlitePath: string | null; migrateOnStart: boolean; busyTimeoutMs: number };
-  requestBodyLimit: string;
+  /** Bytes. */
+  requestBodyLimit: number;
   ipHeader: string | null;
   trustedProxies: string[];
   log: { level: string; file: string | null; format: 'json' | 'pretty' };
@@ -44,13 +50,21 @@ export interface AppConfig {
   signupsDomainsWhitelist: string[];
   passwordIterations: number;
   accessTokenLifetimeSeconds: number;
+  /** A refresh token unused this long is refused; each refresh restarts the window. */
+  refreshTokenIdleDays: number;
   loginRateLimit: { seconds: number; maxBurst: number };
+  /** The global gate on server-side password hashing. */
+  passwordHashing: { concurrency: number; queue: number };
   adminToken: string | null;
   trashAutoDeleteDays: number;
+  /** AUTH_REQUEST_PURGE_SCHEDULE: cron with seconds, in UTC; null (set empty) = the purge never runs. */
+  authRequestPurgeSchedule: string | null;
   unauthenticatedRateLimit: { seconds: number; maxBurst: number };
   push: PushConfig;
   hub: {
     enabled: boolean;
+    maxConnections: number;
+    maxConnectionsPerIp: number;
     maxConnectionsPerUser: number;
     pingIntervalMs: number;
     handshakeTimeoutMs: number;
@@ -85,6 +99,14 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
 }
 
 /** Parses and validates the environment once; collects every problem. */
+/**
+ * Hashes that may run at once by default: one core is left for the event loop (sockets, HTTP) and one pool
+ * thread for file and DNS work, so a flood of guesses slows logins, not everything else.
+ */
+export function defaultHashConcurrency(raw: Record<string, string | undefined>, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(threadPoolSize(raw) - 1, cores - 1));
+}
+
 export function loadConfig(raw: Record<string, string | undefined>): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -98,7 +120,8 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
       }
       continue;
     }
-    const text = found ?? spec.default;
+    // An empty byte size means unset (its default), never 0 or no limit.
+    const text = found === '' && spec.kind === 'bytes' ? spec.default : found ?? spec.default;
     if (text === undefined || (text === '' && spec.kind !== 'list' && spec.kind !== 'string')) {
       values.set(spec.name, undefined);
       continue;
@@ -121,6 +144,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems);
   const push = parsePush(get, problems, warnings);
   const redisUrl = parseRedisUrl(get<string | undefined>('REDIS_URL'), problems);
+  const authRequestPurgeSchedule = parseSchedule('AUTH_REQUEST_PURGE_SCHEDULE', get<string | undefined>('AUTH_REQUEST_PURGE_SCHEDULE'), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const ipHeader = get<string>('IP_HEADER');
@@ -133,7 +157,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     tls,
     dataFolder,
     database: { ...database, migrateOnStart: get<boolean>('DATABASE_MIGRATE_ON_START'), busyTimeoutMs: get<number>('SQLITE_BUSY_TIMEOUT_MS') },
-    requestBodyLimit: get<string>('REQUEST_BODY_LIMIT'),
+    requestBodyLimit: get<number>('REQUEST_BODY_LIMIT'),
     ipHeader: ipHeader.toLowerCase() === 'none' ? null : ipHeader.toLowerCase(),
     trustedProxies: get<string[]>('TRUSTED_PROXIES'),
     log: { level: get<string>('LOG_LEVEL'), file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT') },
@@ -141,13 +165,18 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
     passwordIterations: get<number>('PASSWORD_ITERATIONS'),
     accessTokenLifetimeSeconds: get<number>('ACCESS_TOKEN_LIFETIME_SECONDS'),
+    refreshTokenIdleDays: get<number>('REFRESH_TOKEN_IDLE_DAYS'),
     loginRateLimit: { seconds: get<number>('LOGIN_RATELIMIT_SECONDS'), maxBurst: get<number>('LOGIN_RATELIMIT_MAX_BURST') },
+    passwordHashing: { concurrency: get<number>('PASSWORD_HASH_CONCURRENCY') || defaultHashConcurrency(raw), queue: get<number>('PASSWORD_HASH_QUEUE') },
     adminToken: get<string | undefined>('ADMIN_TOKEN') ?? null,
     trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    authRequestPurgeSchedule,
     unauthenticatedRateLimit: { seconds: get<number>('UNAUTHENTICATED_RATELIMIT_SECONDS'), maxBurst: get<number>('UNAUTHENTICATED_RATELIMIT_MAX_BURST') },
     push: Object.freeze(push),
     hub: {
       enabled: get<boolean>('ENABLE_WEBSOCKET'),
+      maxConnections: get<number>('HUB_MAX_CONNECTIONS'),
+      maxConnectionsPerIp: get<number>('HUB_MAX_CONNECTIONS_PER_IP'),
       maxConnectionsPerUser: get<number>('HUB_MAX_CONNECTIONS_PER_USER'),
       pingIntervalMs: get<number>('HUB_PING_INTERVAL_SECONDS') * 1000,
       handshakeTimeoutMs: get<number>('HUB_HANDSHAKE_TIMEOUT_SECONDS') * 1000,
@@ -198,6 +227,8 @@ function parseValue(spec: EnvVarSpec, text: string): unknown {
       }
       return n;
     }
+    case 'bytes':
+      return parseBytes(value, spec);
     case 'url': {
       let url: URL;
       try {
@@ -222,7 +253,29 @@ function parseValue(spec: EnvVarSpec, text: string): unknown {
   }
 }
 
-const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_'];
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Human form of a byte count for messages: 1048576 → "1048576 (1M)". */
+const describeBytes = (n: number): string => {
+  const unit = (['g', 'm', 'k'] as const).find((u) => n >= BYTE_UNITS[u]! && n % BYTE_UNITS[u]! === 0);
+  return unit ? `${n} (${n / BYTE_UNITS[unit]!}${unit.toUpperCase()})` : String(n);
+};
+
+/** Plain bytes or a whole number with K, M or G, optionally followed by B or iB, in any case; 1K = 1024. */
+export function parseBytes(value: string, spec: Pick<EnvVarSpec, 'min' | 'max'> = {}): number | { error: string } {
+  const match = /^(\d+)\s*(?:([kmg])(?:i?b)?|b)?$/i.exec(value);
+  const range = `between ${spec.min !== undefined ? describeBytes(spec.min) : '0'} and ${spec.max !== undefined ? describeBytes(spec.max) : '∞'} bytes`;
+  if (!match) {
+    return { error: `"${value}" is not a byte size; expected a whole number of bytes or one with a unit, e.g. 1048576, 512K, 2M, 1G (KB/KiB, MB/MiB, GB/GiB also accepted, any case; 1K = 1024), ${range}` };
+  }
+  const n = Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()]!;
+  if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+    return { error: `"${value}" is out of range; expected ${range}` };
+  }
+  return n;
+}
+
+const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_'];
 
 function warnUnknown(raw: Record<string, string | undefined>, warnings: string[]): void {
   const known = new Set<string>();
@@ -265,6 +318,15 @@ function parseDatabase(value: string | undefined, dataFolder: string, problems: 
     return { type: 'better-sqlite3', url: null, sqlitePath: null };
   }
   return { type: 'better-sqlite3', url: null, sqlitePath: isAbsolute(path) ? path : resolve(path) };
+}
+
+/** A Vaultwarden-style cron schedule (`30 * * * * *`); empty (undefined) disables the job. */
+function parseSchedule(name: string, value: string | undefined, problems: string[]): string | null {
+  if (value === undefined) return null;
+  const problem = cronScheduleProblem(value);
+  if (problem === null) return value;
+  problems.push(`${name}: "${value}" is not a cron schedule (${problem}); expected six fields "second minute hour day-of-month month day-of-week" in UTC, e.g. "30 * * * * *" (every minute at second 30), or an empty value to disable the job`);
+  return null;
 }
 
 function parseRedisUrl(value: string | undefined, problems: string[]): string | null {
@@ -334,6 +396,7 @@ function parsePush(get: <T>(name: string) => T, problems: string[], warnings: st
     retryBaseMs: get<number>('PUSH_RETRY_BASE_MS'),
     retryMaxMs: get<number>('PUSH_RETRY_MAX_SECONDS') * 1000,
     timeoutMs: get<number>('PUSH_RELAY_TIMEOUT_SECONDS') * 1000,
+    userPendingMax: get<number>('PUSH_USER_PENDING_MAX'),
   };
   const disabled: PushConfig = {
     enabled: false, installationId: null, installationKey: null,

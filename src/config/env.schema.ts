@@ -2,7 +2,8 @@
  * Every environment variable the server reads, with its kind, default and documentation line.
  * `.env.example` is checked against this list by a unit test, so neither can drift.
  */
-export type EnvKind = 'string' | 'boolean' | 'integer' | 'url' | 'enum' | 'secret' | 'list';
+/** `bytes`: a whole number of bytes, or one with a unit K, M, G (also KB/KiB, MB/MiB, GB/GiB; 1K = 1024), any case. */
+export type EnvKind = 'string' | 'boolean' | 'integer' | 'bytes' | 'url' | 'enum' | 'secret' | 'list';
 
 export interface EnvVarSpec {
   name: string;
@@ -11,6 +12,7 @@ export interface EnvVarSpec {
   default?: string;
   /** Accepted values for `enum`. */
   values?: readonly string[];
+  /** Bounds of `integer` and `bytes` (in bytes). */
   min?: number;
   max?: number;
   /** One line for `.env.example`. */
@@ -31,7 +33,7 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'DATABASE_URL', kind: 'string', doc: 'Database: unset = SQLite file DATA_FOLDER/db.sqlite3; sqlite:///path, postgresql://user:pass@host/db or mysql://user:pass@host/db.' },
   { name: 'DATABASE_MIGRATE_ON_START', kind: 'boolean', default: 'true', doc: 'Run pending migrations at start-up (false when migrations are run separately with npm run migration:run).' },
   { name: 'SQLITE_BUSY_TIMEOUT_MS', kind: 'integer', default: '5000', min: 0, max: 600000, doc: 'SQLite busy timeout in milliseconds.' },
-  { name: 'REQUEST_BODY_LIMIT', kind: 'string', default: '2mb', doc: 'Largest accepted request body (JSON or form); larger bodies get 413.' },
+  { name: 'REQUEST_BODY_LIMIT', kind: 'bytes', default: '2mb', min: 1024, max: 1073741824, doc: 'Largest accepted request body (JSON or form); larger bodies get 413. Bytes, or with a unit: 512K, 2M, 1G (KB/KiB, MB/MiB, GB/GiB too; 1K = 1024).' },
   { name: 'IP_HEADER', kind: 'string', default: 'X-Real-IP', doc: 'Header carrying the client IP, trusted only from TRUSTED_PROXIES; "none" to always use the socket address.' },
   { name: 'TRUSTED_PROXIES', kind: 'list', default: '127.0.0.1,::1', doc: 'Comma-separated proxy addresses whose IP_HEADER / X-Forwarded-For is believed.' },
   // --- Logging ---
@@ -43,23 +45,29 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'SIGNUPS_DOMAINS_WHITELIST', kind: 'list', default: '', doc: 'Comma-separated email domains allowed to register even when signups are closed; empty = none.' },
   { name: 'PASSWORD_ITERATIONS', kind: 'integer', default: '600000', min: 100000, max: 10000000, doc: 'Server-side PBKDF2-SHA256 iterations applied to the master password hash.' },
   { name: 'ACCESS_TOKEN_LIFETIME_SECONDS', kind: 'integer', default: '3600', min: 60, max: 86400, doc: 'Lifetime of access tokens (clients refresh when fewer than 300 s remain).' },
+  { name: 'REFRESH_TOKEN_IDLE_DAYS', kind: 'integer', default: '30', min: 1, max: 3650, doc: 'A refresh token unused for this many days is refused (the device must log in again); each refresh restarts the window.' },
   { name: 'LOGIN_RATELIMIT_SECONDS', kind: 'integer', default: '60', min: 1, max: 86400, doc: 'Login rate-limit window (per IP and per account).' },
-  { name: 'LOGIN_RATELIMIT_MAX_BURST', kind: 'integer', default: '10', min: 1, max: 100000, doc: 'Login attempts allowed per window.' },
+  { name: 'LOGIN_RATELIMIT_MAX_BURST', kind: 'integer', default: '10', min: 1, max: 100000, doc: 'Failed (and running) login attempts allowed per window for one account from one client address; one address gets twice this over all accounts. Failures on one account from every address beyond it slow further attempts from unknown devices progressively (known devices of the account are not slowed).' },
+  { name: 'PASSWORD_HASH_CONCURRENCY', kind: 'integer', default: '0', min: 0, max: 1024, doc: 'Server-side password hashes run at once (login, registration, password change); 0 = one less than the CPU cores and than the libuv thread pool (UV_THREADPOOL_SIZE, default 4), at least 1.' },
+  { name: 'PASSWORD_HASH_QUEUE', kind: 'integer', default: '8', min: 0, max: 100000, doc: 'Password hashes that may wait for a free slot, in each of two lanes (devices the account knows and signed-in users first, then everyone else); beyond it the request gets 503 with Retry-After instead of waiting.' },
   { name: 'ADMIN_TOKEN', kind: 'secret', doc: 'Token for the /admin API; unset disables it. ADMIN_TOKEN_FILE is accepted.' },
   // --- Vault ---
   { name: 'TRASH_AUTO_DELETE_DAYS', kind: 'integer', default: '30', min: 0, max: 36500, doc: 'Days after which trashed items are purged; 0 keeps them forever.' },
+  { name: 'AUTH_REQUEST_PURGE_SCHEDULE', kind: 'string', default: '30 * * * * *', doc: 'When expired login-with-device requests (older than 15 minutes) and answered ones (5 minutes after the answer) are deleted: cron with seconds, in UTC (Vaultwarden form; default every minute at second 30); empty disables the purge.' },
   // --- Notifications ---
   { name: 'ENABLE_WEBSOCKET', kind: 'boolean', default: 'true', doc: 'Serve /notifications/hub and /notifications/anonymous-hub on the main port.' },
+  { name: 'HUB_MAX_CONNECTIONS', kind: 'integer', default: '20000', min: 1, max: 10000000, doc: 'Hub sockets (both hubs) this instance holds at once; the next upgrade gets 503 before any 101.' },
+  { name: 'HUB_MAX_CONNECTIONS_PER_IP', kind: 'integer', default: '256', min: 1, max: 10000000, doc: 'Hub sockets (both hubs) one client address (an IPv6 /64) may hold; the next upgrade gets 429 before any 101.' },
   { name: 'HUB_MAX_CONNECTIONS_PER_USER', kind: 'integer', default: '20', min: 1, max: 10000, doc: 'Authenticated hub sockets allowed per user (the next one gets 429).' },
   { name: 'HUB_PING_INTERVAL_SECONDS', kind: 'integer', default: '15', min: 1, max: 15, doc: 'SignalR Ping interval (clients drop a connection silent for 30 s).' },
   { name: 'HUB_HANDSHAKE_TIMEOUT_SECONDS', kind: 'integer', default: '15', min: 1, max: 300, doc: 'Close a socket that sends no valid handshake within this time.' },
   { name: 'HUB_IDLE_TIMEOUT_SECONDS', kind: 'integer', default: '60', min: 5, max: 3600, doc: 'Close a socket from which nothing arrives for this time.' },
   { name: 'HUB_QUEUE_MAX_MESSAGES', kind: 'integer', default: '100', min: 1, max: 100000, doc: 'Per-socket outbound queue length before it collapses into one SyncVault.' },
-  { name: 'HUB_QUEUE_MAX_BYTES', kind: 'integer', default: '1048576', min: 1024, max: 1073741824, doc: 'Per-socket buffered bytes before the queue collapses.' },
+  { name: 'HUB_QUEUE_MAX_BYTES', kind: 'bytes', default: '1048576', min: 1024, max: 1073741824, doc: 'Per-socket buffered bytes before the queue collapses. Bytes, or with a unit: 512K, 1M (1K = 1024).' },
   { name: 'HUB_STALL_TIMEOUT_SECONDS', kind: 'integer', default: '30', min: 1, max: 3600, doc: 'Close a socket whose buffered data makes no progress for this time.' },
   { name: 'HUB_REVALIDATE_SECONDS', kind: 'integer', default: '300', min: 5, max: 86400, doc: 'Re-check that every socket\'s device and security stamp are still valid.' },
   { name: 'REDIS_URL', kind: 'secret', doc: 'Redis shared by several instances (redis://[:password@]host:6379[/db], rediss:// for TLS): hub messages cross instances over pub/sub; unset = one instance, in-process delivery. REDIS_URL_FILE is accepted.' },
-  { name: 'UNAUTHENTICATED_RATELIMIT_SECONDS', kind: 'integer', default: '60', min: 1, max: 86400, doc: 'Rate-limit window for unauthenticated endpoints such as clear-token (per client IP).' },
+  { name: 'UNAUTHENTICATED_RATELIMIT_SECONDS', kind: 'integer', default: '60', min: 1, max: 86400, doc: 'Rate-limit window for unauthenticated endpoints such as clear-token and POST /api/auth-requests (per client IP; auth requests also per email).' },
   { name: 'UNAUTHENTICATED_RATELIMIT_MAX_BURST', kind: 'integer', default: '50', min: 1, max: 100000, doc: 'Requests allowed per window on unauthenticated endpoints; beyond it 429.' },
   // --- Mobile push through Bitwarden's relay (notifications.md §10) ---
   { name: 'PUSH_ENABLED', kind: 'boolean', default: 'false', doc: 'Send mobile push notifications through Bitwarden\'s push relay (needs an installation id and key from https://bitwarden.com/host or https://bitwarden.eu/host).' },
@@ -72,6 +80,7 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'PUSH_RETRY_BASE_MS', kind: 'integer', default: '1000', min: 10, max: 60000, doc: 'First retry delay after a failed relay request; doubles on each failure (with jitter).' },
   { name: 'PUSH_RETRY_MAX_SECONDS', kind: 'integer', default: '300', min: 1, max: 86400, doc: 'Longest retry delay after failed relay requests.' },
   { name: 'PUSH_RELAY_TIMEOUT_SECONDS', kind: 'integer', default: '10', min: 1, max: 300, doc: 'Timeout of one relay or relay-identity request.' },
+  { name: 'PUSH_USER_PENDING_MAX', kind: 'integer', default: '20', min: 1, max: 10000, doc: 'Pending relay sends one user may have that a SyncVault covers (folder, cipher, send, settings changes); beyond it they fold into one SyncVault. LogOut and login-request pushes are never folded.' },
   // --- Obsolete (Vaultwarden <= 1.30) ---
   { name: 'WEBSOCKET_ENABLED', kind: 'string', obsolete: 'ENABLE_WEBSOCKET', doc: 'Obsolete, ignored with a warning: the hubs are served on the main port (see ENABLE_WEBSOCKET).' },
   { name: 'WEBSOCKET_ADDRESS', kind: 'string', obsolete: 'ENABLE_WEBSOCKET', doc: 'Obsolete, ignored with a warning.' },

@@ -24,7 +24,7 @@ describe('push configuration (notifications.md §10.1)', () => {
     expect(config.push).toEqual({
       enabled: false, installationId: null, installationKey: null,
       relayUri: 'https://push.bitwarden.com', identityUri: 'https://identity.bitwarden.com',
-      rateBurst: 5, ratePerSecond: 1, retryBaseMs: 1000, retryMaxMs: 300_000, timeoutMs: 10_000,
+      rateBurst: 5, ratePerSecond: 1, retryBaseMs: 1000, retryMaxMs: 300_000, timeoutMs: 10_000, userPendingMax: 20,
     });
     expect(warnings.filter((w) => w.includes('PUSH'))).toEqual([]);
   });

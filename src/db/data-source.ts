@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { AppConfig } from '../config/app-config';
+import { ensureOwnerOnlyFile, ensureOwnerOnlyFolder, OWNER_ONLY_FILE, OWNER_ONLY_FOLDER, restrictMode } from '../common/fs/owner-only';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './naming';
 
@@ -13,7 +14,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   if (db.type === 'postgres') return { ...common, type: 'postgres', url: db.url ?? undefined };
   if (db.type === 'mysql') return { ...common, type: 'mysql', url: db.url ?? undefined, timezone: 'Z', charset: 'utf8mb4' };
   const path = db.sqlitePath ?? `${config.dataFolder}/db.sqlite3`;
-  mkdirSync(dirname(path), { recursive: true });
+  protectSqliteFiles(path, config.dataFolder);
   return {
     ...common,
     type: 'better-sqlite3',
@@ -26,6 +27,19 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       database.pragma('synchronous = NORMAL');
     },
   };
+}
+
+/**
+ * The SQLite file is created 0600 before SQLite opens it (its -wal, -shm and -journal files then get the same
+ * mode from SQLite), and existing ones are made 0600. Its folder is created 0700; an existing folder is only
+ * changed when it is DATA_FOLDER (a file elsewhere may sit in a folder that is not ours).
+ */
+function protectSqliteFiles(path: string, dataFolder: string): void {
+  const folder = dirname(path);
+  if (resolve(folder) === resolve(dataFolder)) ensureOwnerOnlyFolder(folder);
+  else mkdirSync(folder, { recursive: true, mode: OWNER_ONLY_FOLDER });
+  ensureOwnerOnlyFile(path);
+  for (const suffix of ['-wal', '-shm', '-journal']) restrictMode(`${path}${suffix}`, OWNER_ONLY_FILE);
 }
 
 export function createDataSource(config: AppConfig): DataSource {

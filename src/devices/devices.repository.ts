@@ -43,6 +43,11 @@ export class DevicesRepository {
     await db.getRepository(DeviceEntity).delete({ id, userId });
   }
 
+  /** Slides a refresh token's idle window; a token revoked meanwhile stays revoked (only its row's time moves). */
+  async setRefreshTokenLastUsedAt(db: EntityManager, id: string, at: Date): Promise<void> {
+    await db.getRepository(DeviceEntity).update({ id, refreshTokenHash: Not(IsNull()) }, { refreshTokenLastUsedAt: at });
+  }
+
   async revokeRefreshTokens(db: EntityManager, userId: string, keepDeviceId: string | null): Promise<void> {
     const query = db.createQueryBuilder().update(DeviceEntity).set({ refreshTokenHash: null }).where('user_id = :userId', { userId });
     if (keepDeviceId) query.andWhere('id <> :keepDeviceId', { keepDeviceId });

@@ -31,6 +31,7 @@ export interface PushDevice { id: string; userId: string; identifier: string; ty
 const NO_REGISTRATION: PushRegistrationPatch = { pushRegistration: null, pushRegistrationError: null, pushRelayUri: null, pushInstallationId: null };
 const MOBILE_TYPES = [...MOBILE_DEVICE_TYPES];
 const log = getLogger('DevicesService');
+const DAY_MS = 86_400_000;
 
 export const hashRefreshToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
@@ -56,7 +57,7 @@ export class DevicesService {
     if (!device) {
       device = Object.assign(new DeviceEntity(), {
         id: randomUUID(), userId, identifier: login.identifier, name: login.name, type: login.type, active: true,
-        refreshTokenHash: null, pushToken: null, hubDisconnectedAt: null, creationDate: now, revisionDate: now,
+        refreshTokenHash: null, refreshTokenLastUsedAt: null, pushToken: null, hubDisconnectedAt: null, creationDate: now, revisionDate: now,
       });
     }
     device.name = login.name;
@@ -67,13 +68,31 @@ export class DevicesService {
     if (withRefreshToken) {
       refreshToken = randomBytes(64).toString('base64url');
       device.refreshTokenHash = hashRefreshToken(refreshToken);
+      device.refreshTokenLastUsedAt = now;
     }
     await this.repo.save(tx.manager, device);
     return { device, refreshToken };
   }
 
-  findByRefreshToken(db: EntityManager, refreshToken: string): Promise<DeviceEntity | null> {
-    return this.repo.findByRefreshTokenHash(db, hashRefreshToken(refreshToken));
+  /**
+   * The refresh grant's lookup: the device holding this refresh token, when the token is still usable (not
+   * revoked, and issued or last used less than REFRESH_TOKEN_IDLE_DAYS ago). Using it slides the window: its
+   * last-used time becomes now, in `tx` (a grant that fails afterwards rolls the slide back).
+   * A token without a last-used time (written by a version without sliding expiry during a rolling upgrade)
+   * counts as used now. Null for an unknown, revoked or idle-expired token.
+   */
+  async useRefreshToken(tx: Tx, refreshToken: string): Promise<DeviceEntity | null> {
+    const device = await this.repo.findByRefreshTokenHash(tx.manager, hashRefreshToken(refreshToken));
+    if (!device) return null;
+    const now = this.clock.now();
+    const lastUsed = device.refreshTokenLastUsedAt;
+    if (lastUsed !== null && now.getTime() - lastUsed.getTime() >= this.config.refreshTokenIdleDays * DAY_MS) {
+      log.info({ userId: device.userId, deviceId: device.id, lastUsed: lastUsed.toISOString(), idleDays: this.config.refreshTokenIdleDays }, 'auth.refresh_token_idle_expired');
+      return null;
+    }
+    await this.repo.setRefreshTokenLastUsedAt(tx.manager, device.id, now);
+    device.refreshTokenLastUsedAt = now;
+    return device;
   }
 
   async list(auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
@@ -129,7 +148,7 @@ export class DevicesService {
    * per client IP; silent when the device is unknown.
    */
   async clearPushToken(identifier: string, ip: string): Promise<void> {
-    const wait = this.unauthenticatedLimiter.hit(`clear-token:${ip}`);
+    const wait = this.unauthenticatedLimiter.hit(ip, 'clear-token');
     if (wait > 0) throw new VaultError(ErrorCode.TooManyRequests, undefined, { headers: { 'Retry-After': String(wait) } });
     if (identifier.length === 0 || identifier.length > 64) return;
     await this.uow.run(async (tx) => {
@@ -218,6 +237,11 @@ export class DevicesService {
   /** Refresh tokens of every device but `keepDeviceId` revoked (password change ends the other sessions). */
   async revokeRefreshTokens(tx: Tx, userId: string, keepDeviceId: string | null): Promise<void> {
     await this.repo.revokeRefreshTokens(tx.manager, userId, keepDeviceId);
+  }
+
+  /** Whether the account has logged in from this device identifier before (its devices skip the account-wide login back-off). */
+  async isKnownDevice(db: EntityManager, userId: string, identifier: string): Promise<boolean> {
+    return (await this.repo.findByIdentifierAndUser(db, identifier.toLowerCase(), userId)) !== null;
   }
 
   /** Catch-up bookkeeping of the hub: when did this device's last connection end? */

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { clientIp } from '../common/http/client-ip';
+import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-rate-limit.guard';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { UnitOfWork } from '../db/unit-of-work';
@@ -10,7 +11,10 @@ import { PreloginDto, RegisterDto, SendVerificationEmailDto } from './dto/regist
 import { TokenGrantService } from './token-grant.service';
 import { preloginResponse } from './token-response';
 
-/** /identity: token grants, prelogin and registration (no authentication). */
+/**
+ * /identity: token grants, prelogin and registration (no authentication). Prelogin and registration count
+ * against UNAUTHENTICATED_RATELIMIT_* per address; the grants have their own limits (TokenGrantService).
+ */
 @Controller()
 export class IdentityController {
   constructor(
@@ -27,6 +31,7 @@ export class IdentityController {
     return this.grants.grant(form, clientIp(req, this.config));
   }
 
+  @UseGuards(UnauthenticatedRateLimitGuard)
   @Post(['identity/accounts/prelogin/password', 'identity/accounts/prelogin', 'api/accounts/prelogin'])
   @HttpCode(200)
   async prelogin(@Body() dto: PreloginDto): Promise<Record<string, unknown>> {
@@ -35,12 +40,14 @@ export class IdentityController {
   }
 
   /** Returns the verification token as a JSON string (no mail is configured). */
+  @UseGuards(UnauthenticatedRateLimitGuard)
   @Post('identity/accounts/register/send-verification-email')
   @HttpCode(200)
   sendVerificationEmail(@Body() dto: SendVerificationEmailDto): string {
     return JSON.stringify(this.accounts.sendVerificationEmail(dto.email, dto.name));
   }
 
+  @UseGuards(UnauthenticatedRateLimitGuard)
   @Post('identity/accounts/register/finish')
   @HttpCode(200)
   async finish(@Body() dto: RegisterDto): Promise<Record<string, unknown>> {
@@ -48,6 +55,7 @@ export class IdentityController {
     return { object: 'register', captchaBypassToken: '' };
   }
 
+  @UseGuards(UnauthenticatedRateLimitGuard)
   @Post(['identity/accounts/register', 'api/accounts/register'])
   @HttpCode(200)
   async register(@Body() dto: RegisterDto): Promise<Record<string, unknown>> {

@@ -12,8 +12,9 @@ import { UserEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { AuthRequestsService } from '../auth-requests/auth-requests.service';
 import { DevicesService, LoginDevice } from '../devices/devices.service';
-import { LoginRateLimiter } from './login-rate-limiter';
-import { verifyMasterPasswordHash } from './password-hasher';
+import { LoginOutcome, LoginRateLimiter } from './login-rate-limiter';
+import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
+import { verifyAgainstNoAccount, verifyMasterPasswordHash } from './password-hasher';
 import { TokenForm } from './token-form';
 import { loginTokenResponse } from './token-response';
 
@@ -28,6 +29,9 @@ const invalidGrant = (description: string, message = 'invalid_grant'): VaultErro
 const invalidRequest = (description: string): VaultError =>
   new VaultError(ErrorCode.BadRequest, description, { oauth: { error: 'invalid_request', error_description: description } });
 
+/** Longest username (an email) or client secret looked at; RFC 5321 caps an address at 254 characters. */
+export const MAX_USERNAME_LENGTH = 256;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OAuth grants official clients use: password, refresh_token, client_credentials (personal API key). */
@@ -40,6 +44,7 @@ export class TokenGrantService {
     private readonly tokens: TokenService,
     private readonly uow: UnitOfWork,
     private readonly limiter: LoginRateLimiter,
+    private readonly unauthenticatedLimiter: UnauthenticatedRateLimiter,
     private readonly authRequests: AuthRequestsService,
   ) {}
 
@@ -50,6 +55,7 @@ export class TokenGrantService {
       case 'password':
         return this.passwordGrant(form, ip);
       case 'refresh_token':
+        this.limitUnauthenticated(ip);
         return this.refreshGrant(form);
       case 'client_credentials':
         return this.clientCredentialsGrant(form, ip);
@@ -58,6 +64,12 @@ export class TokenGrantService {
       default:
         throw new VaultError(ErrorCode.UnsupportedGrantType, 'Unsupported grant type.', { oauth: { error: 'unsupported_grant_type', error_description: `Grant type "${grantType.slice(0, 40)}" is not supported.` } });
     }
+  }
+
+  /** Grants that need no password (a refresh) still cost a lookup and a signature: UNAUTHENTICATED_RATELIMIT_* per address. */
+  private limitUnauthenticated(ip: string): void {
+    const wait = this.unauthenticatedLimiter.hit(ip, 'refresh');
+    if (wait > 0) throw new VaultError(ErrorCode.TooManyRequests, undefined, { headers: { 'Retry-After': String(wait) } });
   }
 
   private loginDevice(form: TokenForm): LoginDevice {
@@ -73,75 +85,99 @@ export class TokenGrantService {
     return { identifier: identifier.toLowerCase(), type, name, ...(usablePushToken ? { pushToken: usablePushToken } : {}) };
   }
 
-  private rateLimit(keys: string[]): void {
-    const wait = this.limiter.retryAfter(keys);
-    if (wait > 0) throw new VaultError(ErrorCode.TooManyRequests, 'Too many login attempts. Try again later.', { headers: { 'Retry-After': String(wait) } });
-  }
-
   private async passwordGrant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
     const username = field(form, 'username');
     const password = field(form, 'password');
     const scope = field(form, 'scope') ?? 'api offline_access';
     const clientId = field(form, 'client_id') ?? 'web';
     if (!username || !password) throw invalidRequest('username and password are required.');
-    const email = normalizeEmail(username);
-    const keys = [`ip:${ip}`, `account:${email}`];
-    this.rateLimit(keys);
+    // Cheap refusals first, before any limiter state or hashing: no real email is this long.
+    if (username.length > MAX_USERNAME_LENGTH) throw invalidGrant('invalid_username_or_password', 'Username or password is incorrect. Try again.');
     const device = this.loginDevice(form);
-    const user = await this.uow.read((db) => this.accounts.findByEmail(db, email));
-    const authRequestId = field(form, 'authRequest', 'auth_request');
-    const fail = (reason: string): VaultError => {
-      this.limiter.recordFailure(keys);
-      log.warn({ ip, reason }, 'auth.login_failed');
-      return invalidGrant('invalid_username_or_password', 'Username or password is incorrect. Try again.');
-    };
-    if (!user) throw fail('unknown_user');
-    if (authRequestId !== undefined) {
-      // Login with device: the password field carries the request's access code; checked and consumed
-      // in the same transaction that records the device.
-      if (!UUID.test(authRequestId)) throw fail('bad_auth_request');
-      if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
-      return this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, async (tx) => {
-        if (!(await this.authRequests.consumeForLogin(tx, user, authRequestId.toLowerCase(), password))) throw fail('auth_request_not_usable');
+    const email = normalizeEmail(username);
+    // Reserved synchronously: concurrent guesses count before any of them awaits.
+    const attempt = this.limiter.begin(ip, email);
+    let outcome: LoginOutcome = 'untried';
+    try {
+      const { user, knownDevice } = await this.uow.read(async (db) => {
+        const found = await this.accounts.findByEmail(db, email);
+        return { user: found, knownDevice: found ? await this.devices.isKnownDevice(db, found.id, device.identifier) : false };
       });
+      attempt.claimAccount(email, knownDevice);
+      const authRequestId = field(form, 'authRequest', 'auth_request');
+      const fail = (reason: string): VaultError => {
+        outcome = 'failure';
+        log.warn({ ip, reason }, 'auth.login_failed');
+        return invalidGrant('invalid_username_or_password', 'Username or password is incorrect. Try again.');
+      };
+      if (!user) {
+        // The same work and the same answer as a wrong password: timing does not tell which emails exist.
+        await verifyAgainstNoAccount(password, this.config.passwordIterations);
+        throw fail('unknown_user');
+      }
+      if (authRequestId !== undefined) {
+        // Login with device: the password field carries the request's access code; checked and consumed
+        // in the same transaction that records the device.
+        if (!UUID.test(authRequestId)) throw fail('bad_auth_request');
+        if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+        const issued = await this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, async (tx) => {
+          if (!(await this.authRequests.consumeForLogin(tx, user, authRequestId.toLowerCase(), password))) throw fail('auth_request_not_usable');
+        });
+        outcome = 'success';
+        return issued;
+      }
+      // A device the account knows queues ahead of strangers for the hash (see WorkGate).
+      if (!(await verifyMasterPasswordHash(user, password, { priority: knownDevice }))) throw fail('wrong_password');
+      outcome = 'success';
+      if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+      return await this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope);
+    } catch (error) {
+      if (error instanceof VaultError && error.code === ErrorCode.ServerBusy) outcome = 'busy';
+      throw error;
+    } finally {
+      attempt.settle(outcome);
     }
-    if (!(await verifyMasterPasswordHash(user, password))) throw fail('wrong_password');
-    if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
-    return this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope);
   }
 
   private async clientCredentialsGrant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
     const clientId = field(form, 'client_id') ?? '';
     const secret = field(form, 'client_secret') ?? '';
-    const keys = [`ip:${ip}`, `client:${clientId}`];
-    this.rateLimit(keys);
+    const invalidClient = (description: string): VaultError =>
+      new VaultError(ErrorCode.InvalidClient, 'invalid_client', { oauth: { error: 'invalid_client', error_description: description } });
     const match = /^user\.(.+)$/.exec(clientId);
-    if (!match?.[1] || !UUID.test(match[1])) {
-      this.limiter.recordFailure(keys);
-      throw new VaultError(ErrorCode.InvalidClient, 'invalid_client', { oauth: { error: 'invalid_client', error_description: 'Unknown client_id.' } });
-    }
+    // Malformed ids are refused before any limiter state: they can never match, and cost nothing to check.
+    if (!match?.[1] || !UUID.test(match[1]) || secret.length > MAX_USERNAME_LENGTH) throw invalidClient('Unknown client_id.');
     const device = this.loginDevice(form);
-    const user = await this.uow.read((db) => this.accounts.findById(db, match[1]!.toLowerCase()));
-    const expected = Buffer.from(user?.apiKey ?? '', 'utf8');
-    const given = Buffer.from(secret, 'utf8');
-    if (!user || expected.length === 0 || expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      this.limiter.recordFailure(keys);
-      log.warn({ ip, reason: 'bad_client_secret' }, 'auth.login_failed');
-      throw new VaultError(ErrorCode.InvalidClient, 'invalid_client', { oauth: { error: 'invalid_client', error_description: 'Invalid client credentials.' } });
+    const attempt = this.limiter.begin(ip, clientId.toLowerCase());
+    let outcome: LoginOutcome = 'untried';
+    try {
+      const user = await this.uow.read((db) => this.accounts.findById(db, match[1]!.toLowerCase()));
+      const expected = Buffer.from(user?.apiKey ?? '', 'utf8');
+      const given = Buffer.from(secret, 'utf8');
+      if (!user || expected.length === 0 || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+        outcome = 'failure';
+        log.warn({ ip, reason: 'bad_client_secret' }, 'auth.login_failed');
+        throw invalidClient('Invalid client credentials.');
+      }
+      outcome = 'success';
+      if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+      return await this.issue(user, device, 'cli', false, ['api'], 'api');
+    } finally {
+      attempt.settle(outcome);
     }
-    if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
-    return this.issue(user, device, 'cli', false, ['api'], 'api');
   }
 
   private async refreshGrant(form: TokenForm): Promise<Record<string, unknown>> {
     const refreshToken = field(form, 'refresh_token');
     if (!refreshToken || refreshToken.length > 512) throw invalidGrant('invalid_refresh_token');
-    const session = await this.uow.read(async (db) => {
-      const device = await this.devices.findByRefreshToken(db, refreshToken);
-      const user = device ? await this.accounts.findById(db, device.userId) : null;
-      return device && user ? { device, user } : null;
+    // Unknown, revoked, idle past REFRESH_TOKEN_IDLE_DAYS, or its user gone or disabled: the same invalid_grant.
+    // Otherwise the token's idle window slides (committed only with a successful lookup).
+    const session = await this.uow.run(async (tx) => {
+      const device = await this.devices.useRefreshToken(tx, refreshToken);
+      const user = device ? await this.accounts.findById(tx.manager, device.userId) : null;
+      if (!device || !user || !user.enabled) throw invalidGrant('invalid_refresh_token');
+      return { device, user };
     });
-    if (!session || !session.user.enabled) throw invalidGrant('invalid_refresh_token');
     const clientId = field(form, 'client_id');
     const { token, expiresIn } = this.tokens.issueAccessToken({
       user: session.user,

@@ -7,6 +7,8 @@ import { apiErrorBody } from '../common/errors/error-body';
 import { clientIp } from '../common/http/client-ip';
 import { getLogger } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
+import { ConnectionRegistry } from './connection-registry';
+import { HubAdmission } from './hub-admission';
 import { HUB_IDENTITY, HubUpgradeRouter, RequestWithIdentity } from './hub-upgrade.router';
 
 const log = getLogger('HubUpgrade');
@@ -16,7 +18,7 @@ type PathedServer = WebSocketServer & { path: string };
 /** Writes a complete HTTP error response on a socket that asked for an upgrade, then closes it. */
 function rejectUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify(apiErrorBody(message));
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' }[status] ?? 'Error';
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
@@ -30,9 +32,16 @@ function rejectUpgrade(socket: Duplex, status: number, message: string): void {
 export class HubWsAdapter extends WsAdapter {
   private readonly servers: PathedServer[] = [];
   private attached = false;
+  private readonly admission: HubAdmission;
 
-  constructor(app: INestApplicationContext, private readonly config: AppConfig, private readonly router: HubUpgradeRouter) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+    private readonly router: HubUpgradeRouter,
+    private readonly registry: ConnectionRegistry,
+  ) {
     super(app);
+    this.admission = new HubAdmission({ maxConnections: config.hub.maxConnections, maxConnectionsPerIp: config.hub.maxConnectionsPerIp });
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string } = {}): WebSocketServer {
@@ -71,9 +80,22 @@ export class HubWsAdapter extends WsAdapter {
       rejectUpgrade(socket, 404, 'Resource not found.');
       return;
     }
+    // Global and per-address caps first, synchronously: the place is held from here until the socket closes.
+    const admitted = this.admission.admit(ip);
+    if (!admitted.ok) {
+      log.info({ path, status: admitted.status, reason: admitted.reason, ip }, 'notifications.upgrade_rejected');
+      rejectUpgrade(socket, admitted.status, admitted.message);
+      return;
+    }
+    socket.once('close', () => admitted.ticket.release());
     const authorize = this.router.authorizerFor(path.slice(this.config.basePath.length));
     try {
-      const decision = authorize ? await authorize(request, url) : { ok: false as const, status: 404, message: 'Resource not found.', reason: 'no_authorizer' };
+      let decision = authorize ? await authorize(request, url) : { ok: false as const, status: 404, message: 'Resource not found.', reason: 'no_authorizer' };
+      // The per-user cap again, in the same turn as the registration below: parallel upgrades of one user
+      // all passed the authoriser's check while awaiting the token lookup.
+      if (decision.ok && decision.identity.kind === 'user' && this.registry.countForUser(decision.identity.userId) >= this.config.hub.maxConnectionsPerUser) {
+        decision = { ok: false, status: 429, message: 'Too many connections', reason: 'user_connection_cap' };
+      }
       if (!decision.ok) {
         // Path only: the query string may hold an access token.
         log.info({ path, status: decision.status, reason: decision.reason, ip }, 'notifications.upgrade_rejected');

@@ -18,11 +18,14 @@ import { MAX_INBOUND_FRAME_BYTES } from './signalr';
 
 const log = getLogger('HubGateway');
 export const HUB_PATH = '/notifications/hub';
+/** Consecutive failed re-validations after which a socket is closed. */
+export const MAX_REVALIDATION_ERRORS = 3;
 
 /** /notifications/hub: authenticated SignalR hub of the web vault, desktop app and browser extension. */
 @WebSocketGateway({ path: HUB_PATH, maxPayload: MAX_INBOUND_FRAME_BYTES })
 export class HubGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private revalidateTimer: NodeJS.Timeout | null = null;
+  private readonly revalidationErrors = new WeakMap<HubConnection, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -84,7 +87,19 @@ export class HubGateway implements OnGatewayInit, OnGatewayConnection, OnModuleD
     for (const connection of this.registry.all()) {
       const id = connection.identity;
       if (id.kind !== 'user') continue;
-      const valid = await this.sessions.stillValid(id.userId, id.deviceIdentifier, id.securityStamp).catch(() => true);
+      let valid: boolean;
+      try {
+        valid = await this.sessions.stillValid(id.userId, id.deviceIdentifier, id.securityStamp);
+        this.revalidationErrors.delete(connection);
+      } catch (error) {
+        // Fails closed: a socket whose session cannot be checked several times running is closed (the client
+        // reconnects, and its upgrade is authorised again); no LogOut, since nothing says the session ended.
+        const errors = (this.revalidationErrors.get(connection) ?? 0) + 1;
+        this.revalidationErrors.set(connection, errors);
+        log.warn({ conn: connection.id, errors, err: error instanceof Error ? error.message : String(error) }, 'notifications.revalidate_failed');
+        if (errors >= MAX_REVALIDATION_ERRORS) connection.close('Session could not be verified', true, 1013);
+        continue;
+      }
       if (valid) continue;
       this.delivery.deliver({
         target: { kind: 'device', userId: id.userId, deviceId: id.deviceId },

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, In, LessThan } from 'typeorm';
+import { UpdateType } from '../common/wire/update-type';
 import { storedTimestamp } from '../db/columns';
 import { PushOutboxEntity } from '../db/entities';
 import { PushOutboxKind } from '../db/entities/push-outbox.entity';
@@ -32,7 +33,7 @@ export class OutboxRepository {
     return result.affected ?? 0;
   }
 
-  countFreePendingOfTypes(db: EntityManager, userId: string, types: number[], now: Date): Promise<number> {
+  countFreePendingOfTypes(db: EntityManager, userId: string, types: readonly number[], now: Date): Promise<number> {
     return db.getRepository(PushOutboxEntity).createQueryBuilder('o')
       .where('o.user_id = :userId', { userId })
       .andWhere("o.status = 'pending'")
@@ -42,11 +43,60 @@ export class OutboxRepository {
       .getCount();
   }
 
-  async deleteFreePendingOfTypes(db: EntityManager, userId: string, types: number[], now: Date): Promise<void> {
-    await this.deleteFreePending(db, userId, now)
+  /**
+   * Extends the life of the free pending sends of `userId` among `types` to `expiresAt`; returns how many.
+   * Used for "already covered": the update locks those rows until the caller's transaction ends, so a worker
+   * cannot take one and send it before the change it now covers has committed.
+   */
+  async extendFreePendingOfTypes(db: EntityManager, userId: string, types: readonly number[], now: Date, expiresAt: Date): Promise<number> {
+    const result = await db.createQueryBuilder().update(PushOutboxEntity)
+      .set({ expiresAt })
+      .where('user_id = :userId', { userId })
+      .andWhere("status = 'pending'")
       .andWhere('kind = :kind', { kind: 'send' })
       .andWhere('push_type IN (:...types)', { types })
+      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
       .execute();
+    return result.affected ?? 0;
+  }
+
+  /** Removes free pending sends of `userId` among `types`, except the row `keepId`; returns how many. */
+  async deleteFreePendingOfTypes(db: EntityManager, userId: string, types: readonly number[], now: Date, keepId: number | null = null): Promise<number> {
+    const query = this.deleteFreePending(db, userId, now)
+      .andWhere('kind = :kind', { kind: 'send' })
+      .andWhere('push_type IN (:...types)', { types });
+    if (keepId !== null) query.andWhere('id <> :keepId', { keepId });
+    const result = await query.execute();
+    return result.affected ?? 0;
+  }
+
+  /** Id of the oldest free pending send of `userId` among `types`, or null. */
+  async oldestFreePendingOfTypes(db: EntityManager, userId: string, types: readonly number[], now: Date): Promise<number | null> {
+    const row = await db.getRepository(PushOutboxEntity).createQueryBuilder('o')
+      .select('o.id', 'id')
+      .where('o.user_id = :userId', { userId })
+      .andWhere("o.status = 'pending'")
+      .andWhere('o.kind = :kind', { kind: 'send' })
+      .andWhere('o.push_type IN (:...types)', { types })
+      .andWhere(new Brackets((b) => b.where('o.claimed_until IS NULL').orWhere('o.claimed_until < :now', { now: storedTimestamp(now) })))
+      .orderBy('o.id', 'ASC')
+      .limit(1)
+      .getRawOne<{ id: number | string }>();
+    return row ? Number(row.id) : null;
+  }
+
+  /**
+   * Turns the free pending send `id` into another send (same place in its user's queue, same attempts and
+   * schedule); false when the row is no longer free (a worker took it meanwhile).
+   */
+  async rewriteFreePending(db: EntityManager, id: number, now: Date, values: { pushType: number; body: string; dedupeKey: string; expiresAt: Date }): Promise<boolean> {
+    const result = await db.createQueryBuilder().update(PushOutboxEntity)
+      .set(values)
+      .where('id = :id', { id })
+      .andWhere("status = 'pending'")
+      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
+      .execute();
+    return (result.affected ?? 0) === 1;
   }
 
   /** Drops pending rows past their expiry; returns how many. */
@@ -69,13 +119,17 @@ export class OutboxRepository {
   }
 
   /**
-   * The oldest row that is due, free, and first in its user's queue (no earlier pending row of the same user,
-   * leased or not), so that each user's rows go out in order.
+   * The next row to send (`pickNext` in delivery-policy.ts): among due, free rows at the head of their user's
+   * queue, rows past their lifetime first, then LogOut, then the user whose latest relay call completed
+   * longest ago (round-robin across users), then the oldest.
    */
   findNextDue(db: EntityManager, now: Date): Promise<PushOutboxEntity | null> {
     return this.heads(db, now)
       .andWhere('o.next_attempt_at <= :now', { now: storedTimestamp(now) })
-      .orderBy('o.id', 'ASC')
+      .orderBy(`CASE WHEN o.expires_at < :now THEN 0 WHEN o.push_type = ${UpdateType.LogOut} THEN 1 ELSE 2 END`, 'ASC')
+      .addOrderBy("COALESCE((SELECT MAX(d.completed_at) FROM push_outbox d WHERE d.user_id = o.user_id AND d.status IN ('done', 'failed')), '')", 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(1)
       .getOne();
   }
 
@@ -126,11 +180,17 @@ export class OutboxRepository {
       .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })));
   }
 
-  /** Free pending rows that are first in their user's queue. */
+  /**
+   * Free pending rows at the head of their user's queue: no earlier pending row of the user (leased or not),
+   * except that a LogOut only waits for earlier register/delete rows and earlier LogOuts (`waitsFor`).
+   * Only sends carry a push type, so COALESCE(push_type, -1) <> 11 means "not a LogOut".
+   */
   private heads(db: EntityManager, now: Date) {
+    const logOut = UpdateType.LogOut;
     return db.getRepository(PushOutboxEntity).createQueryBuilder('o')
       .where("o.status = 'pending'")
       .andWhere(new Brackets((b) => b.where('o.claimed_until IS NULL').orWhere('o.claimed_until < :now', { now: storedTimestamp(now) })))
-      .andWhere("NOT EXISTS (SELECT 1 FROM push_outbox p WHERE p.user_id = o.user_id AND p.status = 'pending' AND p.id < o.id)");
+      .andWhere(`NOT EXISTS (SELECT 1 FROM push_outbox p WHERE p.user_id = o.user_id AND p.status = 'pending' AND p.id < o.id
+        AND (COALESCE(o.push_type, -1) <> ${logOut} OR p.kind <> 'send' OR p.push_type = ${logOut}))`);
   }
 }

@@ -34,9 +34,10 @@ export interface RelayState {
 
 /**
  * Drains the push outbox (notifications.md §10.8, §10.10): after every commit that wrote rows, and on a timer
- * for retries. One row at a time, in id order, only the first pending row of each user (order per user), each
- * claimed with a lease (several instances may share the table). Relay calls go through the token bucket, never
- * inside a transaction, and never in a request: the HTTP request that caused a row never waits for it.
+ * for retries. One row at a time, each claimed with a lease (several instances may share the table), in the
+ * order of delivery-policy.ts: order per user; across users LogOut first, then round-robin (the user served
+ * longest ago), so one user's backlog never holds up the others. Relay calls go through the token bucket,
+ * never inside a transaction, and never in a request: the HTTP request that caused a row never waits for it.
  */
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {

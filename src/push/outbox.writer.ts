@@ -1,20 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Brackets, EntityManager } from 'typeorm';
 import { AccountRevisionService } from '../accounts/account-revision.service';
+import { AUTH_REQUEST_TTL_MS } from '../auth-requests/auth-request-limits';
+import { getLogger } from '../common/logging/logger';
 import { Clock } from '../common/time/clock';
 import { userPayload, WirePayload } from '../common/wire/payloads';
 import { UpdateType } from '../common/wire/update-type';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
+import { storedTimestamp } from '../db/columns';
+import { PushOutboxEntity } from '../db/entities';
 import { Tx } from '../db/unit-of-work';
 import { DevicesService } from '../devices/devices.service';
 import { OutboxWorker } from './outbox.worker';
 import { CIPHER_PUSH_TYPES, OutboxRepository } from './outbox.repository';
+import { FOLDABLE_PUSH_TYPES, isFoldable } from './delivery-policy';
 import { deleteBody, registerBody, sendBody } from './relay-bodies';
+
+const log = getLogger('OutboxWriter');
 
 const HOUR = 3600_000;
 const FULL_SYNC_TYPES = [UpdateType.SyncCiphers, UpdateType.SyncVault];
 /** More pending cipher rows than this for one user collapse into one SyncCiphers (§10.10). */
 export const CIPHER_COLLAPSE_THRESHOLD = 10;
+
+const authRequestDedupeKey = (userId: string): string => `${UpdateType.AuthRequest}:user:${userId.toLowerCase()}`;
+
+/** Pending sends with the same user and key collapse into the newest: per (type, object), AuthRequest per user. */
+const sendDedupeKey = (request: SendRequest): string =>
+  request.type === UpdateType.AuthRequest ? authRequestDedupeKey(request.userId) : `${request.type}:${request.objectId.toLowerCase()}`;
 
 export interface SendRequest {
   userId: string;
@@ -29,6 +43,9 @@ export interface SendRequest {
 /**
  * Writes outbox rows inside the caller's transaction (notifications.md §10.10): coalescing, expiry and the
  * "only users with a registered mobile device" rule live here. Wakes the worker once the transaction commits.
+ * Per-user cap: more than PUSH_USER_PENDING_MAX pending sends a SyncVault covers fold into one SyncVault, and
+ * while that SyncVault waits, later such changes are already covered by it; LogOut, AuthRequest,
+ * AuthRequestResponse and SyncOrgKeys are never folded.
  */
 @Injectable()
 export class OutboxWriter {
@@ -48,19 +65,22 @@ export class OutboxWriter {
     const db = tx.manager;
     if (!(await this.devices.hasCurrentPushRegistration(db, request.userId))) return;
     const now = this.clock.now();
+    const userId = request.userId.toLowerCase();
+    // One "log in?" push per user per pending window: a newer request replaces the row not sent yet, and adds
+    // none when one was sent or is being sent (deleting first: a row a worker takes meanwhile counts as sent).
+    if (request.type === UpdateType.AuthRequest) {
+      const replaced = await this.repo.deleteFreePendingByKey(db, request.userId, authRequestDedupeKey(request.userId), now);
+      if (replaced === 0 && (await this.authRequestPushSent(db, request.userId, now))) return;
+    }
     const isCipher = CIPHER_PUSH_TYPES.includes(request.type);
-    // A full sync not sent yet covers every later cipher change of the user.
-    if (isCipher && (await this.repo.countFreePendingOfTypes(db, request.userId, FULL_SYNC_TYPES, now)) > 0) return;
+    const foldable = isFoldable(request.type);
+    // A full sync not sent yet covers every later change it refetches: SyncCiphers the cipher changes, SyncVault
+    // all of them. It now stands for this change too, so it lives as long as a new row would.
+    const covering = isCipher ? FULL_SYNC_TYPES : foldable ? [UpdateType.SyncVault] : [];
+    if (covering.length > 0 && (await this.repo.extendFreePendingOfTypes(db, userId, covering, now, new Date(now.getTime() + HOUR))) > 0) return;
     await this.insertSend(tx, request, now);
-    if (!isCipher) return;
-    const pending = await this.repo.countFreePendingOfTypes(db, request.userId, CIPHER_PUSH_TYPES, now);
-    if (pending <= CIPHER_COLLAPSE_THRESHOLD) return;
-    await this.repo.deleteFreePendingOfTypes(db, request.userId, CIPHER_PUSH_TYPES, now);
-    const date = (await this.revisions.get(db, request.userId)) ?? now;
-    await this.insertSend(tx, {
-      userId: request.userId, type: UpdateType.SyncCiphers, payload: userPayload({ userId: request.userId, date }),
-      objectId: request.userId, deviceId: request.deviceId, identifier: null,
-    }, now);
+    if (isCipher) await this.collapseCiphers(tx, request, userId, now);
+    if (foldable) await this.enforceUserCap(tx, request, userId, now);
   }
 
   /** Queues registration of a mobile device that holds a push token; marks its registration pending. */
@@ -81,6 +101,43 @@ export class OutboxWriter {
     await this.insertDeviceRow(tx, 'delete', userId, deviceId, deleteBody(deviceId));
   }
 
+  /** More than CIPHER_COLLAPSE_THRESHOLD pending cipher sends of the user collapse into one SyncCiphers. */
+  private async collapseCiphers(tx: Tx, request: SendRequest, userId: string, now: Date): Promise<void> {
+    const db = tx.manager;
+    const pending = await this.repo.countFreePendingOfTypes(db, userId, CIPHER_PUSH_TYPES, now);
+    if (pending <= CIPHER_COLLAPSE_THRESHOLD) return;
+    await this.repo.deleteFreePendingOfTypes(db, userId, CIPHER_PUSH_TYPES, now);
+    const date = (await this.revisions.get(db, request.userId)) ?? now;
+    await this.insertSend(tx, {
+      userId, type: UpdateType.SyncCiphers, payload: userPayload({ userId, date }),
+      objectId: userId, deviceId: request.deviceId, identifier: null,
+    }, now);
+  }
+
+  /**
+   * More than PUSH_USER_PENDING_MAX free pending sends of the user that a SyncVault covers: they become one
+   * SyncVault to every device of the user (no identifier), in the place of the oldest of them in the user's
+   * queue. Rows a worker holds are left alone (they are being sent); when the oldest was taken meanwhile, the
+   * SyncVault is a new row instead.
+   */
+  private async enforceUserCap(tx: Tx, request: SendRequest, userId: string, now: Date): Promise<void> {
+    const db = tx.manager;
+    const pending = await this.repo.countFreePendingOfTypes(db, userId, FOLDABLE_PUSH_TYPES, now);
+    if (pending <= this.config.push.userPendingMax) return;
+    const date = (await this.revisions.get(db, request.userId)) ?? now;
+    const body = JSON.stringify(sendBody({ userId, type: UpdateType.SyncVault, payload: userPayload({ userId, date }), deviceId: null, identifier: null }));
+    const dedupeKey = `${UpdateType.SyncVault}:${userId}`;
+    const expiresAt = new Date(now.getTime() + HOUR);
+    const keep = await this.repo.oldestFreePendingOfTypes(db, userId, FOLDABLE_PUSH_TYPES, now);
+    await this.repo.deleteFreePendingOfTypes(db, userId, FOLDABLE_PUSH_TYPES, now, keep);
+    const rewritten = keep !== null && (await this.repo.rewriteFreePending(db, keep, now, { pushType: UpdateType.SyncVault, body, dedupeKey, expiresAt }));
+    if (!rewritten) {
+      await this.repo.insert(db, { kind: 'send', userId, deviceId: null, pushType: UpdateType.SyncVault, body, dedupeKey, nextAttemptAt: now, expiresAt, createdAt: now });
+      this.wakeAfterCommit(tx);
+    }
+    log.info({ userId, folded: pending, max: this.config.push.userPendingMax }, 'push.outbox_user_folded');
+  }
+
   private async insertDeviceRow(tx: Tx, kind: 'register' | 'delete', userId: string, deviceId: string, body: object): Promise<void> {
     const now = this.clock.now();
     const dedupeKey = `${kind}:${deviceId}`;
@@ -93,7 +150,7 @@ export class OutboxWriter {
   }
 
   private async insertSend(tx: Tx, request: SendRequest, now: Date): Promise<void> {
-    const dedupeKey = `${request.type}:${request.objectId.toLowerCase()}`;
+    const dedupeKey = sendDedupeKey(request);
     await this.repo.deleteFreePendingByKey(tx.manager, request.userId, dedupeKey, now);
     const lifetime = request.type === UpdateType.LogOut ? 24 * HOUR : HOUR;
     await this.repo.insert(tx.manager, {
@@ -102,6 +159,20 @@ export class OutboxWriter {
       nextAttemptAt: now, expiresAt: new Date(now.getTime() + lifetime), createdAt: now,
     });
     this.wakeAfterCommit(tx);
+  }
+
+  /**
+   * Whether an AuthRequest push to `userId` was sent, or is being sent, within the pending window (a row with
+   * the user's AuthRequest key that is done or leased). Issue 12: a flood of login requests is one push.
+   */
+  private async authRequestPushSent(db: EntityManager, userId: string, now: Date): Promise<boolean> {
+    const count = await db.getRepository(PushOutboxEntity).createQueryBuilder('o')
+      .where('o.user_id = :userId', { userId: userId.toLowerCase() })
+      .andWhere('o.dedupe_key = :key', { key: authRequestDedupeKey(userId) })
+      .andWhere('o.created_at >= :since', { since: storedTimestamp(new Date(now.getTime() - AUTH_REQUEST_TTL_MS)) })
+      .andWhere(new Brackets((b) => b.where("o.status = 'done'").orWhere(new Brackets((c) => c.where("o.status = 'pending'").andWhere('o.claimed_until >= :now', { now: storedTimestamp(now) })))))
+      .getCount();
+    return count > 0;
   }
 
   private wakeAfterCommit(tx: Tx): void {

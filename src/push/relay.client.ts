@@ -35,6 +35,11 @@ interface CachedToken { value: string; refreshAt: number }
 
 const USER_AGENT = `${SERVER_NAME}/${SERVER_VERSION} (push relay client)`;
 const MAX_MESSAGE = 500;
+/**
+ * At most this many bytes of any relay or identity answer are read (a token answer is about 1.5 KB, an error
+ * body a few hundred bytes); the rest is never received: the body stream is cancelled.
+ */
+export const MAX_BODY_BYTES = 8192;
 
 /**
  * Client of Bitwarden's push relay and its identity server. The relay token (client credentials of the
@@ -184,11 +189,30 @@ export class RelayClient {
   }
 }
 
-async function readText(response: Response): Promise<string> {
+/**
+ * The first `limit` bytes of the body as text (a character cut at the limit becomes U+FFFD), reading no
+ * further: the stream is cancelled once the limit is reached. A body that fails midway yields what arrived.
+ */
+async function readText(response: Response, limit = MAX_BODY_BYTES): Promise<string> {
+  const body = response.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let received = 0;
   try {
-    return (await response.text()).slice(0, 10_000);
+    while (received < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const part = value.byteLength > limit - received ? value.subarray(0, limit - received) : value;
+      received += part.byteLength;
+      text += decoder.decode(part, { stream: true });
+    }
+    return text + decoder.decode();
   } catch {
-    return '';
+    return text + decoder.decode();
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 

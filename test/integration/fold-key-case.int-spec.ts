@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { FOLD_SHAPES, foldKeyCase } from '../../migrations/1796601600000-FoldCipherKeyCase';
+import { MIGRATIONS } from '../../migrations';
+import { FOLD_SHAPES, foldKeyCase, FoldCipherKeyCase1796601600000 } from '../../migrations/1796601600000-FoldCipherKeyCase';
 import { loadConfig } from '../../src/config/app-config';
 import { createDataSource } from '../../src/db/data-source';
 import { runMigrations } from '../../src/db/migrate';
@@ -63,10 +64,12 @@ const ROWS: Row[] = [
   { id: '00000000-0000-4000-8000-000000000003', type: 2, data: 'not json', fields: null, passwordHistory: null },
 ];
 
-/** Runs every migration but the fold, inserts the rows, runs the fold, returns the rows as stored after it. */
+/** Runs every migration before the fold, inserts the rows, runs the fold (and later ones), returns the rows as stored after it. */
 async function foldOn(ds: DataSource): Promise<Row[]> {
+  const fold = MIGRATIONS.indexOf(FoldCipherKeyCase1796601600000);
+  const fromFold = MIGRATIONS.slice(fold).map((m) => new m().name);
   await runMigrations(ds);
-  await ds.undoLastMigration({ transaction: 'each' });
+  for (let i = fold; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'each' });
   for (const row of ROWS) {
     const [sql, params] = ds.driver.escapeQueryWithParameters(
       'INSERT INTO ciphers (id, user_id, organization_id, type, name, notes, key, reprompt, data, fields, password_history, creation_date, revision_date) ' +
@@ -74,7 +77,8 @@ async function foldOn(ds: DataSource): Promise<Row[]> {
       { id: row.id, type: row.type, name: '2.name', data: row.data, fields: row.fields, history: row.passwordHistory, now: NOW });
     await ds.query(sql, params);
   }
-  expect(await runMigrations(ds)).toEqual(['FoldCipherKeyCase1796601600000']);
+  expect(await runMigrations(ds)).toEqual(fromFold);
+  expect(fromFold[0]).toBe('FoldCipherKeyCase1796601600000');
   const stored = (await ds.query('SELECT id, type, data, fields, password_history FROM ciphers ORDER BY id')) as Array<Record<string, unknown>>;
   return stored.map((r) => ({ id: String(r.id), type: Number(r.type), data: String(r.data), fields: (r.fields as string | null) ?? null, passwordHistory: (r.password_history as string | null) ?? null }));
 }

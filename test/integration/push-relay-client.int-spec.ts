@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/app-config';
-import { RelayClient } from '../../src/push/relay.client';
+import { MAX_BODY_BYTES, RelayClient } from '../../src/push/relay.client';
 import { RelayStandIn } from '../stand-ins/relay-stand-in';
 
 /** The relay client against the relay stand-in (the only stand-in): token handling and status mapping. */
@@ -72,6 +72,33 @@ describe('RelayClient', () => {
     const outcome = await client().call('send', JSON.stringify({ userId: `${relay.installationId}_${USER}` }));
     expect(outcome).toMatchObject({ kind: 'permanent', status: 400, message: expect.stringContaining('The model state is invalid.') });
   });
+
+  it('a huge or endless answer is read only up to the bound: the client hangs up, the outcome comes from the first bytes', async () => {
+    // A long timeout: a client that read whole bodies would sit on the endless ones until it ends as "timed out".
+    const c = client({ PUSH_RELAY_TIMEOUT_SECONDS: '30' });
+    const prefix = '{"message":"The model state is invalid.","validationErrors":{"Type":["';
+    const from = relay.streamed.length;
+    const big = 64 * 1024 * 1024;
+    relay.scriptNext(
+      { kind: 'stream', status: 400, prefix, bytes: big },
+      { kind: 'stream', status: 400, prefix },
+      { kind: 'stream', status: 503, prefix },
+      { kind: 'stream', status: 200 },
+    );
+    const outcomes = [];
+    for (let i = 0; i < 4; i += 1) outcomes.push(await c.call('send', body(USER)));
+    expect(outcomes[0]).toMatchObject({ kind: 'permanent', status: 400, message: expect.stringMatching(/^\{"message":"The model state is invalid\.","validationErrors":\{"Type":\["x+$/) });
+    expect(outcomes[1]).toMatchObject({ kind: 'permanent', status: 400 });
+    expect(outcomes[2]).toMatchObject({ kind: 'transient', status: 503 });
+    expect(outcomes[3]).toEqual({ kind: 'ok' });
+    for (const outcome of outcomes.slice(0, 3)) expect((outcome as { message: string }).message.length).toBeLessThanOrEqual(500);
+    const answers = relay.streamed.slice(from);
+    await relay.waitFor('the client to hang up on every streamed answer', () => answers.every((a) => a.closed));
+    // Every stream ended by the client hanging up, the 64 MB one long before its end (kernel buffers hold a few MB).
+    expect(answers.map((a) => a.closedByClient)).toEqual([true, true, true, true]);
+    expect(answers[0]!.written).toBeLessThan(big / 4);
+    console.log(`bounded reads: bytes handed to the socket before the client hung up: ${answers.map((a) => a.written).join(', ')} (client bound ${MAX_BODY_BYTES})`);
+  }, 60_000);
 
   it('connection refused is transient', async () => {
     const c = new RelayClient(loadConfig({ DATA_FOLDER: '/tmp/vault-relay-client', ...relay.env({ PUSH_IDENTITY_URI: 'https://127.0.0.1:1' }) }).config);

@@ -1,7 +1,7 @@
 // TEST CODE ONLY: a stand-in for Bitwarden's cloud push relay and its identity server (notifications.md §10),
 // the one stand-in the test suite allows. HTTPS with the test certificate (trusted through NODE_EXTRA_CA_CERTS)
 // on 127.0.0.1 and a random port. It enforces the documented contract, records every accepted request, and can
-// be told to answer 401, 429 with Retry-After, 5xx, a scripted status, or to hang.
+// be told to answer 401, 429 with Retry-After, 5xx, a scripted status, to hang, or to stream a huge body.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:https';
@@ -34,7 +34,15 @@ export interface TokenAttempt { at: number; status: number }
 export type RelayMode =
   | { kind: 'ok' }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * `status` with a body of `prefix` then filler, `bytes` long in all (endless when absent), written as fast as
+   * the client takes it (back-pressure respected) until it ends or the client goes away.
+   */
+  | { kind: 'stream'; status: number; prefix?: string; bytes?: number };
+
+/** A streamed answer: how many bytes were handed to the socket, and whether the client hung up before the end. */
+export interface StreamedAnswer { status: number; total: number; written: number; closedByClient: boolean; closed: boolean }
 
 /** The relay error body (bitwarden/server ErrorResponseModel). */
 export function relayErrorBody(message: string, validationErrors: Record<string, string[]> | null = null): Record<string, unknown> {
@@ -74,6 +82,7 @@ export class RelayStandIn {
   readonly accepted: AcceptedRequest[] = [];
   readonly attempts: RelayAttempt[] = [];
   readonly tokenRequests: TokenAttempt[] = [];
+  readonly streamed: StreamedAnswer[] = [];
   /** Every access token issued (for the "never logged" check). */
   readonly issuedTokens: string[] = [];
   private readonly validTokens = new Set<string>();
@@ -213,6 +222,10 @@ export class RelayStandIn {
       return;
     }
     if (mode.kind === 'status') return answer(mode.status, mode.body, mode.headers);
+    if (mode.kind === 'stream') {
+      this.attempts.push({ at, action, status: mode.status });
+      return this.stream(res, mode);
+    }
 
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     if (!auth?.[1] || !this.validTokens.has(auth[1])) return answer(401);
@@ -229,6 +242,35 @@ export class RelayStandIn {
     if (Object.keys(errors).length > 0) return answer(400, relayErrorBody('The model state is invalid.', errors));
     this.accepted.push({ at, action: action as RelayAction, body });
     return answer(200);
+  }
+
+  private stream(res: ServerResponse, mode: Extract<RelayMode, { kind: 'stream' }>): void {
+    const total = mode.bytes ?? Number.POSITIVE_INFINITY;
+    const record: StreamedAnswer = { status: mode.status, total, written: 0, closedByClient: false, closed: false };
+    this.streamed.push(record);
+    res.on('close', () => {
+      record.closed = true;
+      record.closedByClient = !res.writableFinished;
+    });
+    res.writeHead(mode.status, { 'Content-Type': 'application/json; charset=utf-8' });
+    const filler = Buffer.alloc(64 * 1024, 'x');
+    let head = Buffer.from(mode.prefix ?? '', 'utf8');
+    const pump = (): void => {
+      while (!res.destroyed && !res.writableEnded) {
+        if (record.written >= total) {
+          res.end();
+          return;
+        }
+        const piece = head.length > 0 ? head : filler.subarray(0, Math.min(filler.length, total - record.written));
+        head = Buffer.alloc(0);
+        record.written += piece.length;
+        if (!res.write(piece)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
   }
 
   private token(req: IncomingMessage, res: ServerResponse, raw: string): void {

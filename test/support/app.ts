@@ -40,6 +40,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ROCKET_TLS: `{certs="${TLS_CERT}",key="${TLS_KEY}"}`,
     PASSWORD_ITERATIONS: '100000',
     LOG_LEVEL: 'debug',
+    // Every test client comes from 127.0.0.1: the per-address limit on unauthenticated routes is tested on its own.
+    UNAUTHENTICATED_RATELIMIT_MAX_BURST: '100000',
     ...env,
   });
   if (!sinkAdded) {

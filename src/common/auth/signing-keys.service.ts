@@ -1,14 +1,15 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.tokens';
+import { ensureOwnerOnlyFolder, OWNER_ONLY_FILE, restrictMode } from '../fs/owner-only';
 import { getLogger } from '../logging/logger';
 
 const log = getLogger('SigningKeys');
 
-/** The RS256 key pair for access tokens: generated on first start, kept in DATA_FOLDER (rsa_key.pem). */
+/** The RS256 key pair for access tokens: generated on first start, kept in DATA_FOLDER (rsa_key.pem, mode 0600). */
 @Injectable()
 export class SigningKeysService implements OnModuleInit {
   privateKeyPem = '';
@@ -18,13 +19,13 @@ export class SigningKeysService implements OnModuleInit {
 
   onModuleInit(): void {
     const path = join(this.config.dataFolder, 'rsa_key.pem');
+    ensureOwnerOnlyFolder(this.config.dataFolder);
     if (!existsSync(path)) {
-      mkdirSync(this.config.dataFolder, { recursive: true });
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
       // Written aside, then linked into place: instances starting together on a shared DATA_FOLDER all end up
       // with the key of whichever linked first, never with a half-written file or with different keys.
       const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-      writeFileSync(temporary, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      writeFileSync(temporary, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: OWNER_ONLY_FILE });
       try {
         linkSync(temporary, path);
         log.info({ file: path }, 'signing_key.generated');
@@ -34,6 +35,8 @@ export class SigningKeysService implements OnModuleInit {
         unlinkSync(temporary);
       }
     }
+    // A key copied in by hand (scale-out) or left 0644 by an older version is made owner-only.
+    restrictMode(path, OWNER_ONLY_FILE);
     this.privateKeyPem = readFileSync(path, 'utf8');
     this.publicKeyPem = createPublicKey(this.privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
   }

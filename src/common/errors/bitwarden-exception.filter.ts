@@ -45,6 +45,7 @@ export function toVaultError(exception: unknown): VaultError {
   const parserType = (exception as { type?: unknown } | null)?.type;
   if (parserType === 'entity.parse.failed') return new VaultError(ErrorCode.MalformedJson);
   if (parserType === 'entity.too.large') return new VaultError(ErrorCode.BodyTooLarge);
+  if (parserType === 'entity.too.deep') return new VaultError(ErrorCode.BodyTooDeep);
   if (typeof parserType === 'string' && parserType.startsWith('encoding.') || parserType === 'charset.unsupported') {
     return new VaultError(ErrorCode.BadRequest, 'Unsupported request encoding.');
   }

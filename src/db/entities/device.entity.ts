@@ -22,6 +22,8 @@ export class DeviceEntity {
   @Column({ type: 'boolean', default: true }) active!: boolean;
   /** SHA-256 (hex) of the device's refresh token; null when revoked. */
   @Column({ type: 'varchar', length: 64, name: 'refresh_token_hash', nullable: true }) refreshTokenHash!: string | null;
+  /** When the refresh token was issued or last used (sliding expiry, REFRESH_TOKEN_IDLE_DAYS). */
+  @TimestampColumn({ name: 'refresh_token_last_used_at', nullable: true }) refreshTokenLastUsedAt!: Date | null;
   @Column({ type: 'text', name: 'push_token', nullable: true }) pushToken!: string | null;
   /** Relay registration of the push token: pending (queued), registered, failed; null when none. */
   @Column({ type: 'varchar', length: 16, name: 'push_registration', nullable: true }) pushRegistration!: PushRegistrationState | null;

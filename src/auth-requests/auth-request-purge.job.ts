@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { getLogger } from '../common/logging/logger';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { AuthRequestsService } from './auth-requests.service';
+import { nextCronRun } from './cron-schedule';
+
+const log = getLogger('AuthRequestPurgeJob');
+/** Longest delay setTimeout accepts; a later run is reached in several hops. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * On AUTH_REQUEST_PURGE_SCHEDULE (Vaultwarden's variable, default every minute at second 30; empty disables it):
+ * deletes expired login-with-device requests and answered ones once the requesting device has had time to read
+ * the answer (AuthRequestsService.purgeExpired).
+ */
+@Injectable()
+export class AuthRequestPurgeJob implements OnModuleInit, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly requests: AuthRequestsService) {}
+
+  onModuleInit(): void {
+    this.scheduleNext();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One purge pass (also used by tests); overlapping calls share the pass in progress. */
+  runOnce(): Promise<number> {
+    if (!this.running) {
+      this.running = this.requests.purgeExpired().then(
+        (count) => {
+          this.running = null;
+          if (count > 0) log.info({ count }, 'auth_request_purge.done');
+          return count;
+        },
+        (error: unknown) => {
+          this.running = null;
+          throw error;
+        },
+      );
+    }
+    return this.running;
+  }
+
+  private scheduleNext(): void {
+    const schedule = this.config.authRequestPurgeSchedule;
+    if (schedule === null || this.stopped) return;
+    const at = nextCronRun(schedule, new Date()).getTime();
+    const arm = (): void => {
+      const delay = at - Date.now();
+      if (delay > 0) {
+        this.timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
+        this.timer.unref();
+        return;
+      }
+      this.runOnce()
+        .catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'auth_request_purge.failed'))
+        .finally(() => this.scheduleNext());
+    };
+    arm();
+  }
+}
