@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
+import { DATA_SOURCE } from '../../src/db/unit-of-work';
 import { LoginRateLimiter } from '../../src/identity/login-rate-limiter';
 import { createTestApp, TestApp } from '../support/app';
+import { RawHubSocket, sleep } from '../support/raw-ws';
 import { createPbkdf2User, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
 
 /**
@@ -245,4 +248,38 @@ describe('abuse: hub socket caps, before any 101', () => {
     opened.push(...again.map((r) => r.ws));
     expect(again.every((r) => r.status === 101)).toBe(true);
   });
+});
+
+describe('abuse: the hub\'s periodic session re-check fails closed', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ HUB_REVALIDATE_SECONDS: '5', HUB_IDLE_TIMEOUT_SECONDS: '3600' });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('a socket whose session cannot be checked three times running is closed with 1013, without LogOut', async () => {
+    const account = await createPbkdf2User(t.baseUrl, `reval-${randomUUID()}@example.com`, 'pw', 5_000);
+    const { access_token } = await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
+    const socket = await RawHubSocket.open(`${t.baseUrl.replace('https://', 'wss://')}/notifications/hub`, { Authorization: `Bearer ${access_token}` });
+    socket.send('{"protocol":"json","version":1}\u001e', false);
+    await socket.waitFrames(1);
+    // A real database fault: the devices table the re-check reads is gone for a while.
+    const db = t.app.get<DataSource>(DATA_SOURCE);
+    await db.query('ALTER TABLE devices RENAME TO devices_unavailable');
+    try {
+      // Still open after one failed check (5 s); closed after the third (15 s).
+      await sleep(7_000);
+      expect(socket.closeCode).toBeNull();
+      expect(await socket.waitClosed(15_000)).toBe(1013);
+    } finally {
+      await db.query('ALTER TABLE devices_unavailable RENAME TO devices');
+    }
+    const texts = socket.frames.map((f) => f.data.toString('utf8'));
+    // No LogOut (update type 11): nothing says the session ended, the client just reconnects.
+    expect(texts.filter((text) => text.includes('"target":"ReceiveMessage"') && /"Type":11\b/.test(text))).toEqual([]);
+    expect(texts[texts.length - 1]).toContain('"type":7');
+  }, 60_000);
 });
