@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Tx } from '../db/unit-of-work';
+import { RevisionDateSource } from '../wire/wire-translator';
 import { UsersRepository } from './users.repository';
 
 /**
@@ -8,7 +9,7 @@ import { UsersRepository } from './users.repository';
  * Clients compare it (GET /api/accounts/revision-date) to decide whether to sync; catch-up depends on it.
  */
 @Injectable()
-export class AccountRevisionService {
+export class AccountRevisionService implements RevisionDateSource {
   constructor(private readonly users: UsersRepository) {}
 
   bump(tx: Tx, userIds: string[], date: Date): Promise<void> {
@@ -17,5 +18,15 @@ export class AccountRevisionService {
 
   get(db: EntityManager, userId: string): Promise<Date | null> {
     return this.users.revisionDate(db, userId);
+  }
+
+  /** The wire table's port: the dates of the users that exist. */
+  async revisionDates(db: EntityManager, userIds: string[]): Promise<Map<string, Date>> {
+    const dates = new Map<string, Date>();
+    for (const userId of userIds) {
+      const date = await this.users.revisionDate(db, userId);
+      if (date) dates.set(userId, date);
+    }
+    return dates;
   }
 }

@@ -5,11 +5,12 @@ import { AccountsController } from './accounts.controller';
 import { AccountsQueryService } from './accounts-query.service';
 import { AccountsService } from './accounts.service';
 import { UsersRepository } from './users.repository';
+import { RevisionDateSource } from '../wire/wire-translator';
 
 @Module({
   imports: [DevicesModule],
   controllers: [AccountsController],
-  providers: [UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService],
-  exports: [AccountRevisionService, AccountsQueryService, AccountsService],
+  providers: [UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, { provide: RevisionDateSource, useExisting: AccountRevisionService }],
+  exports: [AccountRevisionService, AccountsQueryService, AccountsService, RevisionDateSource],
 })
 export class AccountsModule {}

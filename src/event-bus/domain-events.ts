@@ -1,6 +1,6 @@
 /**
  * Every domain event and its payload. Feature services emit these from inside their unit of work; the
- * notifications and push modules consume them. Wire numbers live in common/wire, not here.
+ * notifications and push modules consume them. Their wire meaning is decided in one place: src/wire/wire-table.ts.
  */
 
 /** Who caused a change: the authenticated user and the device whose token made the request. */
@@ -35,7 +35,7 @@ export type DomainEventMap = {
   /** Hard delete; recipients computed before the delete. */
   CipherDeleted: CipherChange;
   /** Multi-item operations: one SyncCiphers (4) or SyncVault (5) per affected user. */
-  CiphersBulkChanged: { userIds: string[]; kind: 'ciphers' | 'vault'; reason: 'bulk-delete' | 'bulk-trash' | 'bulk-restore' | 'bulk-move' | 'bulk-archive' | 'import' | 'purge'; actor: Actor | null };
+  CiphersBulkChanged: { userIds: string[]; kind: 'ciphers' | 'vault'; reason: 'bulk-delete' | 'bulk-trash' | 'bulk-restore' | 'bulk-move' | 'bulk-archive' | 'bulk-unarchive' | 'import' | 'purge'; actor: Actor | null };
   FolderCreated: FolderChange;
   FolderUpdated: FolderChange;
   FolderDeleted: FolderChange;

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AccountRevisionService } from '../accounts/account-revision.service';
 import { getLogger } from '../common/logging/logger';
-import { userPayload } from '../common/wire/payloads';
-import { UpdateType } from '../common/wire/update-type';
+import { Clock } from '../common/time/clock';
+import { userPayload } from '../wire/payloads';
+import { UpdateType } from '../wire/update-type';
 import { UnitOfWork } from '../db/unit-of-work';
 import { DevicesService } from '../devices/devices.service';
 import { HubConnection } from './hub-connection';
@@ -16,7 +17,12 @@ const log = getLogger('CatchUp');
  */
 @Injectable()
 export class CatchUpService {
-  constructor(private readonly uow: UnitOfWork, private readonly devices: DevicesService, private readonly revisions: AccountRevisionService) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly devices: DevicesService,
+    private readonly revisions: AccountRevisionService,
+    private readonly clock: Clock,
+  ) {}
 
   async onReady(connection: HubConnection): Promise<void> {
     const identity = connection.identity;
@@ -33,6 +39,6 @@ export class CatchUpService {
 
   async onClosed(connection: HubConnection): Promise<void> {
     if (connection.identity.kind !== 'user' || !connection.protocol) return;
-    await this.devices.recordHubDisconnect(connection.identity.deviceId, new Date());
+    await this.devices.recordHubDisconnect(connection.identity.deviceId, this.clock.now());
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { WirePayload } from '../common/wire/payloads';
-import { UpdateType } from '../common/wire/update-type';
+import { WirePayload } from '../wire/payloads';
+import { UpdateType } from '../wire/update-type';
 
 /** Who receives a hub message. */
 export type DeliveryTarget =
@@ -12,8 +12,8 @@ export type DeliveryTarget =
 export interface DeliveryClose { exceptDeviceId: string | null }
 
 /**
- * One logical hub message. `payload` is built once; for user targets its `UserId` is replaced by each
- * recipient's id (notifications.md §5.2). Serialisable, so it can cross instances.
+ * One logical hub message, built once for all its recipients (notifications.md §5.2). Serialisable, so it can
+ * cross instances.
  */
 export interface DeliveryEnvelope {
   target: DeliveryTarget;
@@ -24,8 +24,6 @@ export interface DeliveryEnvelope {
   anonymous?: boolean;
   /** Close the target's sockets after this message. */
   close?: DeliveryClose;
-  /** Set the payload's UserId to each recipient. */
-  perRecipientUserId?: boolean;
 }
 
 export type DeliveryHandler = (envelope: DeliveryEnvelope) => void;

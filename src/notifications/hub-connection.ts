@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
 import { getLogger } from '../common/logging/logger';
-import { UpdateType } from '../common/wire/update-type';
+import { UpdateType } from '../wire/update-type';
 import { encodeHandshakeError, encodeHandshakeResponse, getHubProtocol, HubProtocol, parseHandshake } from './signalr';
 import { OutboundFrame, OutboundQueue } from './outbound-queue';
 

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { getLogger } from '../common/logging/logger';
-import { userPayload, WirePayload } from '../common/wire/payloads';
-import { HUB_TARGET_AUTH_REQUEST_RESPONSE, HUB_TARGET_RECEIVE_MESSAGE, UpdateType } from '../common/wire/update-type';
+import { Clock } from '../common/time/clock';
+import { userPayload, WirePayload } from '../wire/payloads';
+import { HUB_TARGET_AUTH_REQUEST_RESPONSE, HUB_TARGET_RECEIVE_MESSAGE, UpdateType } from '../wire/update-type';
 import { ConnectionRegistry } from './connection-registry';
 import { DeliveryBus, DeliveryEnvelope } from './delivery-bus';
 import { HubConnection } from './hub-connection';
@@ -38,11 +39,10 @@ export function encodeAnonymousUpdate(protocol: HubProtocol, type: UpdateType, p
  */
 @Injectable()
 export class HubDeliveryService implements OnModuleInit {
-  delivered = 0;
   private readonly jobs: DeliveryJob[] = [];
   private draining = false;
 
-  constructor(private readonly bus: DeliveryBus, private readonly registry: ConnectionRegistry) {}
+  constructor(private readonly bus: DeliveryBus, private readonly registry: ConnectionRegistry, private readonly clock: Clock) {}
 
   onModuleInit(): void {
     this.bus.subscribe((envelope) => this.deliver(envelope));
@@ -61,15 +61,14 @@ export class HubDeliveryService implements OnModuleInit {
     for (const userId of new Set(target.userIds)) {
       const connections = this.registry.forUser(userId);
       if (connections.length === 0) continue;
-      const payload = envelope.perRecipientUserId ? { ...envelope.payload, UserId: userId } : envelope.payload;
-      this.send(connections, envelope, payload);
+      this.send(connections, envelope, envelope.payload);
     }
   }
 
   /** A SyncVault for one connection, used when its queue collapses. */
   syncVaultFrame(connection: HubConnection): OutboundFrame | null {
     if (!connection.protocol || connection.identity.kind !== 'user') return null;
-    return encodeUpdate(connection.protocol, UpdateType.SyncVault, null, userPayload({ userId: connection.identity.userId, date: new Date() }));
+    return encodeUpdate(connection.protocol, UpdateType.SyncVault, null, userPayload({ userId: connection.identity.userId, date: this.clock.now() }));
   }
 
   /**
@@ -115,7 +114,6 @@ export class HubDeliveryService implements OnModuleInit {
       job.encoded.set(protocol.name, frame);
     }
     connection.enqueue(frame);
-    this.delivered += 1;
     if (log.isDebug()) log.debug({ type: envelope.type, conn: connection.id, ...connection.describe() }, 'notifications.queued');
     if (closeIt) connection.closeAfterFlush('Unauthorized', false, 1008);
   }

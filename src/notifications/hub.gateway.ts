@@ -4,8 +4,9 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { SessionService } from '../common/auth/session.service';
 import { getLogger } from '../common/logging/logger';
-import { logoutPayload } from '../common/wire/payloads';
-import { UpdateType } from '../common/wire/update-type';
+import { Clock } from '../common/time/clock';
+import { logoutPayload } from '../wire/payloads';
+import { UpdateType } from '../wire/update-type';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { CatchUpService } from './catch-up.service';
@@ -34,6 +35,7 @@ export class HubGateway implements OnGatewayInit, OnGatewayConnection, OnModuleD
     private readonly sessions: SessionService,
     private readonly delivery: HubDeliveryService,
     private readonly catchUp: CatchUpService,
+    private readonly clock: Clock,
   ) {}
 
   afterInit(): void {
@@ -105,7 +107,7 @@ export class HubGateway implements OnGatewayInit, OnGatewayConnection, OnModuleD
         target: { kind: 'device', userId: id.userId, deviceId: id.deviceId },
         type: UpdateType.LogOut,
         contextId: null,
-        payload: logoutPayload({ userId: id.userId, date: new Date(), reason: null }),
+        payload: logoutPayload({ userId: id.userId, date: this.clock.now(), reason: null }),
         close: { exceptDeviceId: null },
       });
     }

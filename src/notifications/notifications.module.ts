@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { DevicesModule } from '../devices/devices.module';
+import { WireModule } from '../wire/wire.module';
 import { AnonymousHubGateway } from './anonymous-hub.gateway';
 import { CatchUpService } from './catch-up.service';
 import { ConnectionRegistry } from './connection-registry';
@@ -24,7 +25,7 @@ const deliveryBusProvider = {
 
 /** The SignalR hubs. Imported only when ENABLE_WEBSOCKET is on: otherwise no route, timer or state exists. */
 @Module({
-  imports: [AccountsModule, DevicesModule],
+  imports: [AccountsModule, DevicesModule, WireModule],
   controllers: [HubHttpController],
   providers: [HubUpgradeRouter, ConnectionRegistry, deliveryBusProvider, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService],
   exports: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus],

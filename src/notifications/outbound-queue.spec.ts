@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { authRequestPayload, logoutPayload } from '../common/wire/payloads';
-import { UpdateType } from '../common/wire/update-type';
+import { authRequestPayload, logoutPayload } from '../wire/payloads';
+import { UpdateType } from '../wire/update-type';
 import { encodeUpdate } from './hub-delivery.service';
 import { OutboundFrame, OutboundQueue } from './outbound-queue';
 import { HubProtocol, jsonProtocol, messagePackProtocol } from './signalr';

@@ -1,4 +1,4 @@
-import { UpdateType } from '../common/wire/update-type';
+import { UpdateType } from '../wire/update-type';
 import { DecodeMessagesResult, json, messagePack, RECORD_SEPARATOR } from './signalr';
 
 /** One encoded frame waiting for a socket, with what the collapse rule needs to know about it. */

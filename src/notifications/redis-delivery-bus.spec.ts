@@ -9,7 +9,6 @@ describe('delivery bus wire format (JSON with tagged Dates)', () => {
       contextId: 'dev',
       payload: { Id: 'c', UserId: 'a', OrganizationId: null, CollectionIds: ['x'], RevisionDate: new Date('2025-01-02T03:04:05.678Z') },
       close: { exceptDeviceId: null },
-      perRecipientUserId: true,
     };
     const { origin, envelope: back } = decodeBusMessage(encodeBusMessage('node-1', envelope));
     expect(origin).toBe('node-1');

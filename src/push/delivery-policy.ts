@@ -1,4 +1,4 @@
-import { UpdateType } from '../common/wire/update-type';
+import { UpdateType } from '../wire/update-type';
 import { PushOutboxKind, PushOutboxStatus } from '../db/entities/push-outbox.entity';
 
 /**

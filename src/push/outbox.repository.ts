@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, In, LessThan } from 'typeorm';
-import { UpdateType } from '../common/wire/update-type';
+import { UpdateType } from '../wire/update-type';
 import { storedTimestamp } from '../db/columns';
 import { PushOutboxEntity } from '../db/entities';
 import { PushOutboxKind } from '../db/entities/push-outbox.entity';

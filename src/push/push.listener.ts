@@ -1,91 +1,37 @@
-import { Injectable } from '@nestjs/common';
-import { AccountRevisionService } from '../accounts/account-revision.service';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MOBILE_DEVICE_TYPES } from '../common/auth/device-type';
-import { Clock } from '../common/time/clock';
-import { authRequestPayload, cipherPayload, folderPayload, logoutPayload, userPayload } from '../common/wire/payloads';
-import { UpdateType } from '../common/wire/update-type';
 import { Tx } from '../db/unit-of-work';
-import { CipherChange, DomainEventMap, FolderChange } from '../event-bus/domain-events';
+import { DomainEventMap, DomainEventName } from '../event-bus/domain-events';
+import { EventBus } from '../event-bus/event-bus.service';
 import { OnDomainEvent } from '../event-bus/on-domain-event.decorator';
+import { WIRE_TABLE } from '../wire/wire-table';
+import { WireTranslator } from '../wire/wire-translator';
 import { OutboxWriter } from './outbox.writer';
 
 /**
- * Domain events → relay outbox rows (notifications.md §7.8, §8, §10), inside the emitting transaction, so a
- * row commits or rolls back with the change. Rows only, no network. The same payload builders as the hub;
- * the acting device travels as `deviceId`/`identifier` wherever the hub message carries it as ContextId.
+ * The relay's consumer of the wire table: inside the emitting transaction, every push message becomes an
+ * outbox row, so it commits or rolls back with the change (notifications.md §10). Rows only, no network.
+ * Device registrations (DevicePushTokenSet/Cleared) are relay calls of their own, not notifications.
  */
 @Injectable()
-export class PushListener {
-  constructor(private readonly outbox: OutboxWriter, private readonly revisions: AccountRevisionService, private readonly clock: Clock) {}
+export class PushListener implements OnModuleInit {
+  constructor(private readonly events: EventBus, private readonly wire: WireTranslator, private readonly outbox: OutboxWriter) {}
 
-  @OnDomainEvent('CipherCreated', { phase: 'inTransaction' })
-  cipherCreated(e: CipherChange, tx: Tx): Promise<void> {
-    return this.cipher(tx, UpdateType.SyncCipherCreate, e);
+  onModuleInit(): void {
+    for (const name of Object.keys(WIRE_TABLE) as DomainEventName[]) {
+      this.events.on(name, 'inTransaction', `PushListener.${name}`, (event, tx) => this.enqueue(name, event, tx));
+    }
   }
 
-  @OnDomainEvent('CipherUpdated', { phase: 'inTransaction' })
-  cipherUpdated(e: CipherChange, tx: Tx): Promise<void> {
-    return this.cipher(tx, UpdateType.SyncCipherUpdate, e);
-  }
-
-  @OnDomainEvent('CipherDeleted', { phase: 'inTransaction' })
-  cipherDeleted(e: CipherChange, tx: Tx): Promise<void> {
-    return this.cipher(tx, UpdateType.SyncLoginDelete, e);
-  }
-
-  /** One SyncCiphers (4) or SyncVault (5) per affected user, never one per item. */
-  @OnDomainEvent('CiphersBulkChanged', { phase: 'inTransaction' })
-  ciphersBulkChanged(e: DomainEventMap['CiphersBulkChanged'], tx: Tx): Promise<void> {
-    return this.perUser(tx, e.kind === 'vault' ? UpdateType.SyncVault : UpdateType.SyncCiphers, e.userIds, e.actor?.deviceId ?? null);
-  }
-
-  @OnDomainEvent('UserSettingsChanged', { phase: 'inTransaction' })
-  settingsChanged(e: DomainEventMap['UserSettingsChanged'], tx: Tx): Promise<void> {
-    return this.perUser(tx, UpdateType.SyncSettings, [e.userId], e.actor?.deviceId ?? null);
-  }
-
-  @OnDomainEvent('FolderCreated', { phase: 'inTransaction' })
-  folderCreated(e: FolderChange, tx: Tx): Promise<void> {
-    return this.folder(tx, UpdateType.SyncFolderCreate, e);
-  }
-
-  @OnDomainEvent('FolderUpdated', { phase: 'inTransaction' })
-  folderUpdated(e: FolderChange, tx: Tx): Promise<void> {
-    return this.folder(tx, UpdateType.SyncFolderUpdate, e);
-  }
-
-  @OnDomainEvent('FolderDeleted', { phase: 'inTransaction' })
-  folderDeleted(e: FolderChange, tx: Tx): Promise<void> {
-    return this.folder(tx, UpdateType.SyncFolderDelete, e);
-  }
-
-  /** LogOut (11); a device that stays signed in (self-service password change) is the excluded `identifier`. */
-  @OnDomainEvent('UserLoggedOut', { phase: 'inTransaction' })
-  userLoggedOut(e: DomainEventMap['UserLoggedOut'], tx: Tx): Promise<void> {
-    return this.outbox.enqueueSend(tx, {
-      userId: e.userId, type: UpdateType.LogOut, objectId: e.userId,
-      payload: logoutPayload({ userId: e.userId, date: this.clock.now(), reason: e.reason }),
-      deviceId: e.actor?.deviceId ?? null, identifier: e.actor?.deviceIdentifier ?? null,
-    });
-  }
-
-  @OnDomainEvent('AuthRequestCreated', { phase: 'inTransaction' })
-  authRequestCreated(e: DomainEventMap['AuthRequestCreated'], tx: Tx): Promise<void> {
-    return this.outbox.enqueueSend(tx, {
-      userId: e.userId, type: UpdateType.AuthRequest, objectId: e.authRequestId,
-      payload: authRequestPayload({ id: e.authRequestId, userId: e.userId }),
-      deviceId: null, identifier: e.requestDeviceIdentifier,
-    });
-  }
-
-  /** 16 to the owner; the approving device does not get its own response back. */
-  @OnDomainEvent('AuthRequestApproved', { phase: 'inTransaction' })
-  authRequestApproved(e: DomainEventMap['AuthRequestApproved'], tx: Tx): Promise<void> {
-    return this.outbox.enqueueSend(tx, {
-      userId: e.userId, type: UpdateType.AuthRequestResponse, objectId: e.authRequestId,
-      payload: authRequestPayload({ id: e.authRequestId, userId: e.userId }),
-      deviceId: e.actor.deviceId, identifier: e.actor.deviceIdentifier,
-    });
+  /** Every push message of the event becomes an outbox row to its user; `identifier` excludes the acting device. */
+  private async enqueue<K extends DomainEventName>(name: K, event: DomainEventMap[K], tx: Tx): Promise<void> {
+    for (const m of await this.wire.translate(name, event, tx.manager)) {
+      if (!m.channels.includes('push') || m.to.kind !== 'user') continue;
+      await this.outbox.enqueueSend(tx, {
+        userId: m.to.userId, type: m.type, objectId: m.objectId, payload: m.relayPayload ?? m.payload,
+        deviceId: m.actingDeviceId, identifier: m.contextId,
+      });
+    }
   }
 
   @OnDomainEvent('DevicePushTokenSet', { phase: 'inTransaction' })
@@ -97,32 +43,5 @@ export class PushListener {
   @OnDomainEvent('DevicePushTokenCleared', { phase: 'inTransaction' })
   async pushTokenCleared(e: DomainEventMap['DevicePushTokenCleared'], tx: Tx): Promise<void> {
     if (MOBILE_DEVICE_TYPES.has(e.deviceType)) await this.outbox.enqueueDelete(tx, e.userId, e.deviceId);
-  }
-
-  /** Cipher types, per recipient; `userId` in the relay payload is the recipient (§5.4). */
-  private async cipher(tx: Tx, type: UpdateType, e: CipherChange): Promise<void> {
-    for (const userId of new Set(e.recipients)) {
-      await this.outbox.enqueueSend(tx, {
-        userId, type, objectId: e.cipherId,
-        payload: cipherPayload({ id: e.cipherId, userId, organizationId: e.organizationId, collectionIds: e.collectionIds, revisionDate: e.revisionDate }),
-        deviceId: e.actor?.deviceId ?? null, identifier: e.actor?.deviceIdentifier ?? null,
-      });
-    }
-  }
-
-  private folder(tx: Tx, type: UpdateType, e: FolderChange): Promise<void> {
-    return this.outbox.enqueueSend(tx, {
-      userId: e.userId, type, objectId: e.folderId,
-      payload: folderPayload({ id: e.folderId, userId: e.userId, revisionDate: e.revisionDate }),
-      deviceId: e.actor.deviceId, identifier: e.actor.deviceIdentifier,
-    });
-  }
-
-  /** Types 4, 5, 10: the recipient's account revision date (already bumped in this transaction); no `identifier`. */
-  private async perUser(tx: Tx, type: UpdateType, userIds: string[], deviceId: string | null): Promise<void> {
-    for (const userId of new Set(userIds)) {
-      const date = (await this.revisions.get(tx.manager, userId)) ?? this.clock.now();
-      await this.outbox.enqueueSend(tx, { userId, type, objectId: userId, payload: userPayload({ userId, date }), deviceId, identifier: null });
-    }
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AppConfig } from '../config/app-config';
 import { DevicesModule } from '../devices/devices.module';
+import { WireModule } from '../wire/wire.module';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxWorker } from './outbox.worker';
 import { OutboxWriter } from './outbox.writer';
@@ -19,7 +20,7 @@ export class PushModule {
     const active = config.push.enabled ? [RelayClient, OutboxWorker, OutboxWriter, PushListener] : [];
     return {
       module: PushModule,
-      imports: config.push.enabled ? [AccountsModule, DevicesModule] : [],
+      imports: config.push.enabled ? [AccountsModule, DevicesModule, WireModule] : [],
       providers: [OutboxRepository, PushDiagnosticsService, ...active],
       exports: [PushDiagnosticsService],
     };

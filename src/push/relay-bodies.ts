@@ -1,6 +1,6 @@
 import { toMicrosDate } from '../common/time/clock';
-import { toCamelPayload, WirePayload } from '../common/wire/payloads';
-import { UpdateType } from '../common/wire/update-type';
+import { toCamelPayload, WirePayload } from '../wire/payloads';
+import { UpdateType } from '../wire/update-type';
 
 /** A JSON value as posted to the relay. */
 export type RelayJson = string | number | boolean | null | RelayJson[] | { [key: string]: RelayJson };

@@ -31,10 +31,6 @@ export function logoutPayload(p: { userId: string; date: Date; reason: number | 
   return { UserId: id(p.userId), Date: p.date, Reason: p.reason };
 }
 
-export function sendPayload(p: { id: string; userId: string; revisionDate: Date }): WirePayload {
-  return { Id: id(p.id), UserId: id(p.userId), RevisionDate: p.revisionDate };
-}
-
 export function authRequestPayload(p: { id: string; userId: string }): WirePayload {
   return { Id: id(p.id), UserId: id(p.userId) };
 }
