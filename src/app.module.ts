@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { AccountsModule } from './accounts/accounts.module';
+import { SessionsModule } from './accounts/sessions.module';
 import { AuthRequestsModule } from './auth-requests/auth-requests.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ConfigModule } from './config/config.module';
@@ -26,6 +27,7 @@ export class AppModule {
         DatabaseModule,
         EventBusModule,
         AuthModule,
+        SessionsModule,
         AccountsModule,
         DevicesModule,
         IdentityModule,

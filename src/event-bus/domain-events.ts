@@ -3,13 +3,9 @@
  * notifications and push modules consume them. Their wire meaning is decided in one place: src/wire/wire-table.ts.
  */
 
-/** Who caused a change: the authenticated user and the device whose token made the request. */
-export interface Actor {
-  userId: string;
-  deviceId: string | null;
-  /** Device identifier (client app id): the ContextId of the change on the hub. */
-  deviceIdentifier: string | null;
-}
+import { Actor } from '../common/auth/actor';
+
+export type { Actor };
 
 export interface CipherChange {
   cipherId: string;

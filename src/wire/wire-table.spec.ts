@@ -1,5 +1,4 @@
 import { Actor, DomainEventMap, DomainEventName } from '../event-bus/domain-events';
-import { toEnvelopes } from '../notifications/notifications.listener';
 import { UpdateType } from './update-type';
 import { WireContext, WireMessage } from './wire-message';
 import { revisionDatesNeeded, toWireMessages, WIRE_TABLE } from './wire-table';
@@ -45,8 +44,6 @@ describe('the wire table', () => {
     expect(messages[0]!.payload).toBe(messages[1]!.payload);
     expect(messages[0]!.payload).toMatchObject({ UserId: null, OrganizationId: ORG });
     expect(messages.map((m) => m.relayPayload?.UserId)).toEqual([ALICE, BOB]);
-    // The hub sends it as one envelope to both users.
-    expect(toEnvelopes(messages).map((e) => e.target)).toEqual([{ kind: 'users', userIds: [ALICE, BOB] }]);
   });
 
   it('a change by the system (no actor): no ContextId, no acting device', () => {
@@ -122,25 +119,12 @@ describe('the wire table', () => {
         objectId: REQUEST.toUpperCase(), payload: { Id: REQUEST, UserId: ALICE }, relayPayload: undefined, close: null, channels: ['hub', 'push'],
       },
     ]);
-    expect(toEnvelopes(messages).map((e) => [e.target.kind, e.anonymous ?? false])).toEqual([['anonymous', true], ['users', false]]);
   });
 
   it('has a row for every domain event (a new event without one does not compile), and only those', () => {
     expect(Object.keys(WIRE_TABLE).sort()).toEqual([
       'AuthRequestApproved', 'AuthRequestCreated', 'CipherCreated', 'CipherDeleted', 'CipherUpdated', 'CiphersBulkChanged', 'DevicePushTokenCleared',
       'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'UserLoggedOut', 'UserSettingsChanged',
-    ]);
-  });
-});
-
-describe('toEnvelopes (the hub consumer)', () => {
-  it('closing messages and per-user payloads are never merged', () => {
-    const logOut = wire('UserLoggedOut', { userId: ALICE, reason: null, actor: null, keepDeviceId: null });
-    const bulk = wire('CiphersBulkChanged', { userIds: [ALICE, BOB], kind: 'vault', reason: 'import', actor: null });
-    expect(toEnvelopes([...logOut, ...bulk]).map((e) => [e.type, e.target, e.close ?? null])).toEqual([
-      [UpdateType.LogOut, { kind: 'users', userIds: [ALICE] }, { exceptDeviceId: null }],
-      [UpdateType.SyncVault, { kind: 'users', userIds: [ALICE] }, null],
-      [UpdateType.SyncVault, { kind: 'users', userIds: [BOB] }, null],
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Actor } from '../../event-bus/domain-events';
+import { Actor } from './actor';
 
 /** Who is calling: resolved from a validated access token whose user, device and security stamp still hold. */
 export interface AuthContext {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../../db/unit-of-work';
 import { AuthContext } from './auth-context';
-import { SessionRepository } from './session.repository';
+import { SessionSource } from './session-source';
 import { AccessTokenClaims, TokenService } from './token.service';
 
 /**
@@ -10,7 +9,7 @@ import { AccessTokenClaims, TokenService } from './token.service';
  */
 @Injectable()
 export class SessionService {
-  constructor(private readonly tokens: TokenService, private readonly repo: SessionRepository, private readonly uow: UnitOfWork) {}
+  constructor(private readonly tokens: TokenService, private readonly sessions: SessionSource) {}
 
   async authenticate(token: string): Promise<AuthContext | null> {
     const claims = this.tokens.verify(token);
@@ -18,7 +17,7 @@ export class SessionService {
   }
 
   async resolve(claims: AccessTokenClaims): Promise<AuthContext | null> {
-    const session = await this.uow.read((db) => this.repo.findSession(db, claims.sub, claims.device));
+    const session = await this.sessions.findSession(claims.sub, claims.device);
     if (!session || !session.user.enabled || session.user.securityStamp !== claims.sstamp) return null;
     if (!session.device || !session.device.active) return null;
     return {
@@ -34,7 +33,7 @@ export class SessionService {
 
   /** Is the binding (user, device, stamp) of a live socket still valid? */
   async stillValid(userId: string, deviceIdentifier: string, securityStamp: string): Promise<boolean> {
-    const session = await this.uow.read((db) => this.repo.findSession(db, userId, deviceIdentifier));
+    const session = await this.sessions.findSession(userId, deviceIdentifier);
     return !!session && session.user.enabled && session.user.securityStamp === securityStamp && !!session.device?.active;
   }
 }
