@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { UserEntity } from '../db/entities';
+import { ProfileResponseDto, UserDecryptionResponseDto } from './dto/account-response.dto';
 import { toProfileResponse, toUserDecryptionResponse } from './dto/account-response.mapper';
 import { normalizeEmail } from './email';
 import { UsersRepository } from './users.repository';
@@ -27,7 +28,7 @@ export class AccountsQueryService {
   }
 
   /** `profile` and `userDecryption` of GET /api/sync from one read of the user row. */
-  async syncParts(db: EntityManager, userId: string): Promise<{ profile: Record<string, unknown>; userDecryption: Record<string, unknown> }> {
+  async syncParts(db: EntityManager, userId: string): Promise<{ profile: ProfileResponseDto; userDecryption: UserDecryptionResponseDto }> {
     const user = await this.requireUser(db, userId);
     return { profile: toProfileResponse(user), userDecryption: toUserDecryptionResponse(user) };
   }

@@ -4,6 +4,9 @@ import { Auth } from '../common/auth/auth.decorator';
 import { AuthContext } from '../common/auth/auth-context';
 import { IdParamDto } from '../common/validation/id-param.dto';
 import { AccountsService } from './accounts.service';
+import {
+  ApiKeyResponseDto, KeysResponseDto, MasterPasswordPolicyResponseDto, ProfileResponseDto, UserKeyResponseDto,
+} from './dto/account-response.dto';
 import { ChangePasswordDto, MasterPasswordDto, OptionalMasterPasswordDto, SetKeysDto, UpdateProfileDto, UserKeyIdDto } from './dto/account-request.dto';
 
 @Controller('api')
@@ -12,18 +15,18 @@ export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Get('accounts/profile')
-  profile(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
+  profile(@Auth() auth: AuthContext): Promise<ProfileResponseDto> {
     return this.accounts.profile(auth);
   }
 
   @Put('accounts/profile')
-  updateProfile(@Auth() auth: AuthContext, @Body() dto: UpdateProfileDto): Promise<Record<string, unknown>> {
+  updateProfile(@Auth() auth: AuthContext, @Body() dto: UpdateProfileDto): Promise<ProfileResponseDto> {
     return this.accounts.updateProfile(auth, dto);
   }
 
   @Post('accounts/profile')
   @HttpCode(200)
-  updateProfilePost(@Auth() auth: AuthContext, @Body() dto: UpdateProfileDto): Promise<Record<string, unknown>> {
+  updateProfilePost(@Auth() auth: AuthContext, @Body() dto: UpdateProfileDto): Promise<ProfileResponseDto> {
     return this.accounts.updateProfile(auth, dto);
   }
 
@@ -41,25 +44,25 @@ export class AccountsController {
   }
 
   @Get('accounts/keys')
-  keys(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
+  keys(@Auth() auth: AuthContext): Promise<KeysResponseDto> {
     return this.accounts.keys(auth);
   }
 
   @Post('accounts/keys')
   @HttpCode(200)
-  setKeys(@Auth() auth: AuthContext, @Body() dto: SetKeysDto): Promise<Record<string, unknown>> {
+  setKeys(@Auth() auth: AuthContext, @Body() dto: SetKeysDto): Promise<KeysResponseDto> {
     return this.accounts.setKeys(auth, dto);
   }
 
   @Post('accounts/api-key')
   @HttpCode(200)
-  apiKey(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<Record<string, unknown>> {
+  apiKey(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<ApiKeyResponseDto> {
     return this.accounts.apiKey(auth, dto.masterPasswordHash, false);
   }
 
   @Post('accounts/rotate-api-key')
   @HttpCode(200)
-  rotateApiKey(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<Record<string, unknown>> {
+  rotateApiKey(@Auth() auth: AuthContext, @Body() dto: OptionalMasterPasswordDto): Promise<ApiKeyResponseDto> {
     return this.accounts.apiKey(auth, dto.masterPasswordHash, true);
   }
 
@@ -77,7 +80,7 @@ export class AccountsController {
 
   @Post('accounts/verify-password')
   @HttpCode(200)
-  verifyPassword(@Auth() auth: AuthContext, @Body() dto: MasterPasswordDto): Promise<Record<string, unknown>> {
+  verifyPassword(@Auth() auth: AuthContext, @Body() dto: MasterPasswordDto): Promise<MasterPasswordPolicyResponseDto> {
     return this.accounts.verifyPassword(auth, dto.masterPasswordHash);
   }
 
@@ -94,7 +97,7 @@ export class AccountsController {
   }
 
   @Get('users/:id/public-key')
-  publicKey(@Param() { id }: IdParamDto): Promise<Record<string, unknown>> {
+  publicKey(@Param() { id }: IdParamDto): Promise<UserKeyResponseDto> {
     return this.accounts.publicKey(id);
   }
 }

@@ -4,7 +4,7 @@ import { AuthContext } from '../common/auth/auth-context';
 import { TokenService } from '../common/auth/token.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
-import { Clock, toApiDate } from '../common/time/clock';
+import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { UserEntity } from '../db/entities';
@@ -14,7 +14,12 @@ import { EventBus } from '../event-bus/event-bus.service';
 import { hashMasterPasswordHash, verifyMasterPasswordHash } from '../identity/password-hasher';
 import { RegisterDto } from '../identity/dto/register.dto';
 import { ChangePasswordDto, SetKeysDto, UpdateProfileDto } from './dto/account-request.dto';
-import { accountKeysResponse, toProfileResponse } from './dto/account-response.mapper';
+import {
+  ApiKeyResponseDto, KeysResponseDto, MasterPasswordPolicyResponseDto, ProfileResponseDto, UserKeyResponseDto,
+} from './dto/account-response.dto';
+import {
+  toApiKeyResponse, toKeysResponse, toMasterPasswordPolicyResponse, toProfileResponse, toUserKeyResponse,
+} from './dto/account-response.mapper';
 import { AccountsQueryService } from './accounts-query.service';
 import { normalizeEmail } from './email';
 import { UsersRepository } from './users.repository';
@@ -78,11 +83,11 @@ export class AccountsService {
     });
   }
 
-  async profile(auth: AuthContext): Promise<Record<string, unknown>> {
+  async profile(auth: AuthContext): Promise<ProfileResponseDto> {
     return toProfileResponse(await this.uow.read((db) => this.queries.requireUser(db, auth.userId)));
   }
 
-  async updateProfile(auth: AuthContext, dto: UpdateProfileDto): Promise<Record<string, unknown>> {
+  async updateProfile(auth: AuthContext, dto: UpdateProfileDto): Promise<ProfileResponseDto> {
     return this.uow.run(async (tx) => {
       const user = await this.queries.requireUser(tx.manager, auth.userId);
       if (dto.name !== undefined) user.name = dto.name;
@@ -108,13 +113,13 @@ export class AccountsService {
     });
   }
 
-  async keys(auth: AuthContext): Promise<Record<string, unknown>> {
+  async keys(auth: AuthContext): Promise<KeysResponseDto> {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
-    return { key: user.userKey, publicKey: user.publicKey, privateKey: user.privateKey, accountKeys: accountKeysResponse(user), object: 'keys' };
+    return toKeysResponse(user);
   }
 
   /** Sets the key pair of an account that has none yet (older registrations); never replaces one. */
-  async setKeys(auth: AuthContext, dto: SetKeysDto): Promise<Record<string, unknown>> {
+  async setKeys(auth: AuthContext, dto: SetKeysDto): Promise<KeysResponseDto> {
     await this.uow.run(async (tx) => {
       const user = await this.queries.requireUser(tx.manager, auth.userId);
       if (user.publicKey && user.privateKey) {
@@ -128,7 +133,7 @@ export class AccountsService {
     return this.keys(auth);
   }
 
-  async apiKey(auth: AuthContext, masterPasswordHash: string | undefined, rotate: boolean): Promise<Record<string, unknown>> {
+  async apiKey(auth: AuthContext, masterPasswordHash: string | undefined, rotate: boolean): Promise<ApiKeyResponseDto> {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
     if (rotate) {
@@ -139,13 +144,13 @@ export class AccountsService {
         user.apiKey = fresh.apiKey;
       });
     }
-    return { apiKey: user.apiKey, revisionDate: toApiDate(user.updatedDate), object: 'apiKey' };
+    return toApiKeyResponse(user);
   }
 
-  async verifyPassword(auth: AuthContext, masterPasswordHash: string): Promise<Record<string, unknown>> {
+  async verifyPassword(auth: AuthContext, masterPasswordHash: string): Promise<MasterPasswordPolicyResponseDto> {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
-    return { object: 'masterPasswordPolicy' };
+    return toMasterPasswordPolicyResponse();
   }
 
   /**
@@ -191,10 +196,10 @@ export class AccountsService {
     });
   }
 
-  async publicKey(userId: string): Promise<Record<string, unknown>> {
+  async publicKey(userId: string): Promise<UserKeyResponseDto> {
     const user = await this.uow.read((db) => this.users.findById(db, userId));
     if (!user || !user.publicKey) throw new VaultError(ErrorCode.UserNotFound);
-    return { userId: user.id, publicKey: user.publicKey, object: 'userKey' };
+    return toUserKeyResponse(user.id, user.publicKey);
   }
 
 

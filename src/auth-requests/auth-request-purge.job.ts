@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { getLogger } from '../common/logging/logger';
+import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AuthRequestsService } from './auth-requests.service';
@@ -20,7 +21,7 @@ export class AuthRequestPurgeJob implements OnModuleInit, OnModuleDestroy {
   private running: Promise<number> | null = null;
   private stopped = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly requests: AuthRequestsService) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly requests: AuthRequestsService, private readonly clock: Clock) {}
 
   onModuleInit(): void {
     this.scheduleNext();
@@ -54,9 +55,9 @@ export class AuthRequestPurgeJob implements OnModuleInit, OnModuleDestroy {
   private scheduleNext(): void {
     const schedule = this.config.authRequestPurgeSchedule;
     if (schedule === null || this.stopped) return;
-    const at = nextCronRun(schedule, new Date()).getTime();
+    const at = nextCronRun(schedule, this.clock.now()).getTime();
     const arm = (): void => {
-      const delay = at - Date.now();
+      const delay = at - this.clock.now().getTime();
       if (delay > 0) {
         this.timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
         this.timer.unref();

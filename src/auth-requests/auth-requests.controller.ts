@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AuthRequestsService } from './auth-requests.service';
 import { AnswerAuthRequestDto, CreateAuthRequestDto } from './dto/auth-request.dto';
+import { AuthRequestResponseDto } from './dto/auth-request-response.dto';
 
 @Controller('api/auth-requests')
 export class AuthRequestsController {
@@ -18,32 +19,32 @@ export class AuthRequestsController {
   /** Unauthenticated: the new device asks. */
   @Post()
   @HttpCode(200)
-  create(@Body() dto: CreateAuthRequestDto, @Headers('device-type') deviceType: string | undefined, @Req() req: Request): Promise<Record<string, unknown>> {
+  create(@Body() dto: CreateAuthRequestDto, @Headers('device-type') deviceType: string | undefined, @Req() req: Request): Promise<AuthRequestResponseDto> {
     const type = Number(deviceType ?? 14);
     return this.requests.create(dto, Number.isInteger(type) && type >= 0 && type <= 100 ? type : 14, clientIp(req, this.config));
   }
 
   @Get()
   @UseGuards(AccessTokenGuard)
-  list(@Auth() auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
+  list(@Auth() auth: AuthContext): Promise<ListResponseDto<AuthRequestResponseDto>> {
     return this.requests.listPending(auth);
   }
 
   @Get(':id')
   @UseGuards(AccessTokenGuard)
-  get(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<Record<string, unknown>> {
+  get(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<AuthRequestResponseDto> {
     return this.requests.get(auth, id);
   }
 
   /** Unauthenticated: the new device polls with its access code. */
   @Get(':id/response')
-  response(@Param() { id }: IdParamDto, @Query('code') code: string | undefined): Promise<Record<string, unknown>> {
+  response(@Param() { id }: IdParamDto, @Query('code') code: string | undefined): Promise<AuthRequestResponseDto> {
     return this.requests.response(id, code);
   }
 
   @Put(':id')
   @UseGuards(AccessTokenGuard)
-  answer(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: AnswerAuthRequestDto): Promise<Record<string, unknown>> {
+  answer(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: AnswerAuthRequestDto): Promise<AuthRequestResponseDto> {
     return this.requests.answer(auth, id, dto);
   }
 }

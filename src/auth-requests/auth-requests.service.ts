@@ -20,6 +20,7 @@ import {
 import { AuthRequestsRepository } from './auth-requests.repository';
 import { DecoyAuthRequests } from './decoy-auth-requests';
 import { AnswerAuthRequestDto, CreateAuthRequestDto } from './dto/auth-request.dto';
+import { AuthRequestResponseDto } from './dto/auth-request-response.dto';
 import { toAuthRequestResponse } from './dto/auth-request-response.mapper';
 
 /** Requests expire after 15 minutes and can log in once. */
@@ -60,7 +61,7 @@ export class AuthRequestsService {
    * answer a real account would (a decoy: nothing stored, nothing pushed), so this endpoint tells nobody whether
    * an account exists.
    */
-  async create(dto: CreateAuthRequestDto, deviceType: number, ip: string): Promise<Record<string, unknown>> {
+  async create(dto: CreateAuthRequestDto, deviceType: number, ip: string): Promise<AuthRequestResponseDto> {
     if (dto.type === 2) throw new VaultError(ErrorCode.BadRequest, 'Admin approval requests are not supported.');
     const emailKey = normalizeEmail(dto.email);
     this.rateLimit(this.limiter.hit(ip, 'auth-request'));
@@ -92,27 +93,27 @@ export class AuthRequestsService {
   }
 
   /** Unanswered, unexpired requests, newest first; the SQL filters on age and is limited to the cap. */
-  async listPending(auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
+  async listPending(auth: AuthContext): Promise<ListResponseDto<AuthRequestResponseDto>> {
     const since = this.pendingSince(this.clock.now());
     const requests = await this.uow.read((db) => this.repo.findPendingByUser(db, auth.userId, since, MAX_PENDING_AUTH_REQUESTS));
     return toListResponse(requests.map((r) => toAuthRequestResponse(r, this.origin)));
   }
 
-  async get(auth: AuthContext, id: string): Promise<Record<string, unknown>> {
+  async get(auth: AuthContext, id: string): Promise<AuthRequestResponseDto> {
     const request = await this.uow.read((db) => this.repo.findByIdAndUser(db, id, auth.userId));
     if (!request) throw notFound();
     return toAuthRequestResponse(request, this.origin);
   }
 
   /** Unauthenticated poll by the requesting device; the access code proves it is that device. */
-  async response(id: string, code: string | undefined): Promise<Record<string, unknown>> {
+  async response(id: string, code: string | undefined): Promise<AuthRequestResponseDto> {
     const request = (await this.uow.read((db) => this.repo.findById(db, id))) ?? this.decoys.find(id);
     if (!request || !code || !this.codeMatches(request, code)) throw notFound();
     if (this.expired(request)) throw new VaultError(ErrorCode.BadRequest, 'Auth request has expired.');
     return toAuthRequestResponse(request, this.origin);
   }
 
-  async answer(auth: AuthContext, id: string, dto: AnswerAuthRequestDto): Promise<Record<string, unknown>> {
+  async answer(auth: AuthContext, id: string, dto: AnswerAuthRequestDto): Promise<AuthRequestResponseDto> {
     return this.uow.run(async (tx) => {
       const request = await this.repo.findByIdAndUser(tx.manager, id, auth.userId);
       if (!request) throw notFound();

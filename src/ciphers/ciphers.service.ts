@@ -233,7 +233,7 @@ export class CiphersService {
 
   bulkUnarchive(auth: AuthContext, dto: CipherIdsRequestDto): Promise<ListResponseDto<CipherResponseDto>> {
     return this.uow.run(async (tx) => {
-      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !!c.archivedDate, { archivedDate: null }, 'bulk-archive', this.clock.now());
+      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !!c.archivedDate, { archivedDate: null }, 'bulk-unarchive', this.clock.now());
       return toListResponse((await this.query.views(tx.manager, auth.userId, changed)).map(toCipherResponse));
     });
   }

@@ -1,4 +1,5 @@
 import { AppConfig } from './app-config';
+import { ServerConfigResponseDto } from './dto/server-config-response.dto';
 
 /** Bitwarden-server-style version the targeted clients accept (they gate features on it as SemVer). */
 export const SERVER_VERSION = '2026.6.0';
@@ -6,7 +7,7 @@ export const SERVER_NAME = 'Vaultwave';
 export const SERVER_URL = 'https://github.com/vaultwave/vaultwave';
 
 /** GET /api/config (notifications.md §9). */
-export function serverConfigResponse(config: AppConfig): Record<string, unknown> {
+export function serverConfigResponse(config: AppConfig): ServerConfigResponseDto {
   const base = config.publicUrl;
   return {
     version: SERVER_VERSION,

@@ -9,6 +9,7 @@ import { IdParamDto } from '../common/validation/id-param.dto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { DevicesService } from './devices.service';
+import { DeviceResponseDto } from './dto/device-response.dto';
 import { PushTokenDto } from './dto/push-token.dto';
 
 @Controller('api/devices')
@@ -17,13 +18,13 @@ export class DevicesController {
 
   @Get()
   @UseGuards(AccessTokenGuard)
-  list(@Auth() auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
+  list(@Auth() auth: AuthContext): Promise<ListResponseDto<DeviceResponseDto>> {
     return this.devices.list(auth);
   }
 
   @Get('identifier/:identifier')
   @UseGuards(AccessTokenGuard)
-  byIdentifier(@Auth() auth: AuthContext, @Param('identifier') identifier: string): Promise<Record<string, unknown>> {
+  byIdentifier(@Auth() auth: AuthContext, @Param('identifier') identifier: string): Promise<DeviceResponseDto> {
     return this.devices.getByIdentifier(auth, identifier);
   }
 

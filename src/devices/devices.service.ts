@@ -15,6 +15,7 @@ import { DeviceEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { EventBus } from '../event-bus/event-bus.service';
 import { DevicesRepository, PushRegistrationPatch } from './devices.repository';
+import { DeviceResponseDto } from './dto/device-response.dto';
 import { toDeviceResponse } from './dto/device-response.mapper';
 
 export interface LoginDevice {
@@ -95,12 +96,12 @@ export class DevicesService {
     return device;
   }
 
-  async list(auth: AuthContext): Promise<ListResponseDto<Record<string, unknown>>> {
+  async list(auth: AuthContext): Promise<ListResponseDto<DeviceResponseDto>> {
     const devices = await this.uow.read((db) => this.repo.findByUser(db, auth.userId));
     return toListResponse(devices.filter((d) => d.active).map(toDeviceResponse));
   }
 
-  async getByIdentifier(auth: AuthContext, identifier: string): Promise<Record<string, unknown>> {
+  async getByIdentifier(auth: AuthContext, identifier: string): Promise<DeviceResponseDto> {
     const device = await this.uow.read((db) => this.repo.findByIdentifierAndUser(db, identifier, auth.userId));
     if (!device || !device.active) throw new VaultError(ErrorCode.DeviceNotFound);
     return toDeviceResponse(device);

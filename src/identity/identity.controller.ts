@@ -7,7 +7,10 @@ import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-ra
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { UnitOfWork } from '../db/unit-of-work';
+import { PreloginResponseDto } from './dto/prelogin-response.dto';
 import { PreloginDto, RegisterDto, SendVerificationEmailDto } from './dto/register.dto';
+import { RegisterResponseDto, toRegisterResponse } from './dto/register-response.dto';
+import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { TokenGrantService } from './token-grant.service';
 import { preloginResponse } from './token-response';
 
@@ -27,14 +30,14 @@ export class IdentityController {
 
   @Post('identity/connect/token')
   @HttpCode(200)
-  token(@Body() form: unknown, @Req() req: Request): Promise<Record<string, unknown>> {
+  token(@Body() form: unknown, @Req() req: Request): Promise<LoginTokenResponseDto | TokenResponseDto> {
     return this.grants.grant(form, clientIp(req, this.config));
   }
 
   @UseGuards(UnauthenticatedRateLimitGuard)
   @Post(['identity/accounts/prelogin/password', 'identity/accounts/prelogin', 'api/accounts/prelogin'])
   @HttpCode(200)
-  async prelogin(@Body() dto: PreloginDto): Promise<Record<string, unknown>> {
+  async prelogin(@Body() dto: PreloginDto): Promise<PreloginResponseDto> {
     const user = await this.uow.read((db) => this.accountQueries.findByEmail(db, dto.email));
     return preloginResponse(user);
   }
@@ -50,16 +53,16 @@ export class IdentityController {
   @UseGuards(UnauthenticatedRateLimitGuard)
   @Post('identity/accounts/register/finish')
   @HttpCode(200)
-  async finish(@Body() dto: RegisterDto): Promise<Record<string, unknown>> {
+  async finish(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
     await this.accounts.register(dto, 'finish');
-    return { object: 'register', captchaBypassToken: '' };
+    return toRegisterResponse();
   }
 
   @UseGuards(UnauthenticatedRateLimitGuard)
   @Post(['identity/accounts/register', 'api/accounts/register'])
   @HttpCode(200)
-  async register(@Body() dto: RegisterDto): Promise<Record<string, unknown>> {
+  async register(@Body() dto: RegisterDto): Promise<RegisterResponseDto> {
     await this.accounts.register(dto, 'legacy');
-    return { object: 'register', captchaBypassToken: '' };
+    return toRegisterResponse();
   }
 }

@@ -16,7 +16,8 @@ import { LoginOutcome, LoginRateLimiter } from './login-rate-limiter';
 import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
 import { verifyAgainstNoAccount, verifyMasterPasswordHash } from './password-hasher';
 import { TokenForm } from './token-form';
-import { loginTokenResponse } from './token-response';
+import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import { loginTokenResponse, refreshTokenResponse } from './token-response';
 
 const log = getLogger('TokenGrant');
 
@@ -48,7 +49,7 @@ export class TokenGrantService {
     private readonly authRequests: AuthRequestsService,
   ) {}
 
-  async grant(body: unknown, ip: string): Promise<Record<string, unknown>> {
+  async grant(body: unknown, ip: string): Promise<LoginTokenResponseDto | TokenResponseDto> {
     const form = TokenForm.parse(body);
     const grantType = field(form, 'grant_type');
     switch (grantType) {
@@ -85,7 +86,7 @@ export class TokenGrantService {
     return { identifier: identifier.toLowerCase(), type, name, ...(usablePushToken ? { pushToken: usablePushToken } : {}) };
   }
 
-  private async passwordGrant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
+  private async passwordGrant(form: TokenForm, ip: string): Promise<LoginTokenResponseDto> {
     const username = field(form, 'username');
     const password = field(form, 'password');
     const scope = field(form, 'scope') ?? 'api offline_access';
@@ -139,7 +140,7 @@ export class TokenGrantService {
     }
   }
 
-  private async clientCredentialsGrant(form: TokenForm, ip: string): Promise<Record<string, unknown>> {
+  private async clientCredentialsGrant(form: TokenForm, ip: string): Promise<LoginTokenResponseDto> {
     const clientId = field(form, 'client_id') ?? '';
     const secret = field(form, 'client_secret') ?? '';
     const invalidClient = (description: string): VaultError =>
@@ -167,7 +168,7 @@ export class TokenGrantService {
     }
   }
 
-  private async refreshGrant(form: TokenForm): Promise<Record<string, unknown>> {
+  private async refreshGrant(form: TokenForm): Promise<TokenResponseDto> {
     const refreshToken = field(form, 'refresh_token');
     if (!refreshToken || refreshToken.length > 512) throw invalidGrant('invalid_refresh_token');
     // Unknown, revoked, idle past REFRESH_TOKEN_IDLE_DAYS, or its user gone or disabled: the same invalid_grant.
@@ -189,13 +190,13 @@ export class TokenGrantService {
     // A mobile device whose relay registration is not current is re-registered (queued; never fails the grant).
     await this.devices.syncPushAtLogin(session.device, undefined);
     // The refresh token is reused until the session ends (revoked on logout, password change or deauth).
-    return { access_token: token, expires_in: expiresIn, token_type: 'Bearer', refresh_token: refreshToken, scope: 'api offline_access' };
+    return refreshTokenResponse(token, expiresIn, refreshToken);
   }
 
   private async issue(
     user: UserEntity, login: LoginDevice, clientId: string, withRefresh: boolean, scopes: string[], scopeText: string,
     precheck?: (tx: Tx) => Promise<void>,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<LoginTokenResponseDto> {
     const { device, refreshToken } = await this.uow.run(async (tx) => {
       if (precheck) await precheck(tx);
       return this.devices.recordLogin(tx, user.id, login, withRefresh);

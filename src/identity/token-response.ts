@@ -1,10 +1,12 @@
 import { UserEntity } from '../db/entities';
 import { accountKeysResponse } from '../accounts/dto/account-response.mapper';
+import { PreloginResponseDto } from './dto/prelogin-response.dto';
+import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 
 /** The full success body of /identity/connect/token (password and client_credentials grants). */
-export function loginTokenResponse(user: UserEntity, accessToken: string, expiresIn: number, refreshToken: string | null, scope: string): Record<string, unknown> {
+export function loginTokenResponse(user: UserEntity, accessToken: string, expiresIn: number, refreshToken: string | null, scope: string): LoginTokenResponseDto {
   const keys = accountKeysResponse(user);
-  const body: Record<string, unknown> = {
+  const body: LoginTokenResponseDto = {
     access_token: accessToken,
     expires_in: expiresIn,
     token_type: 'Bearer',
@@ -13,7 +15,7 @@ export function loginTokenResponse(user: UserEntity, accessToken: string, expire
     Key: user.userKey,
     PrivateKey: user.privateKey,
     AccountKeys: keys
-      ? { publicKeyEncryptionKeyPair: { wrappedPrivateKey: user.privateKey, publicKey: user.publicKey, Object: 'publicKeyEncryptionKeyPair' }, Object: 'privateKeys' }
+      ? { publicKeyEncryptionKeyPair: { wrappedPrivateKey: keys.publicKeyEncryptionKeyPair.wrappedPrivateKey, publicKey: keys.publicKeyEncryptionKeyPair.publicKey, Object: 'publicKeyEncryptionKeyPair' }, Object: 'privateKeys' }
       : null,
     Kdf: user.kdfType,
     KdfIterations: user.kdfIterations,
@@ -36,8 +38,13 @@ export function loginTokenResponse(user: UserEntity, accessToken: string, expire
   return body;
 }
 
+/** The answer to a refresh_token grant: a new access token; the refresh token is reused until the session ends. */
+export function refreshTokenResponse(accessToken: string, expiresIn: number, refreshToken: string): TokenResponseDto {
+  return { access_token: accessToken, expires_in: expiresIn, token_type: 'Bearer', refresh_token: refreshToken, scope: 'api offline_access' };
+}
+
 /** Prelogin: the account's KDF settings, or the defaults for an unknown email. */
-export function preloginResponse(user: Pick<UserEntity, 'kdfType' | 'kdfIterations' | 'kdfMemory' | 'kdfParallelism'> | null): Record<string, unknown> {
+export function preloginResponse(user: Pick<UserEntity, 'kdfType' | 'kdfIterations' | 'kdfMemory' | 'kdfParallelism'> | null): PreloginResponseDto {
   const kdf = user ?? { kdfType: 0, kdfIterations: 600_000, kdfMemory: null, kdfParallelism: null };
   return {
     kdf: kdf.kdfType,

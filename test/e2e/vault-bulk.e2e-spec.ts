@@ -105,7 +105,7 @@ describe('vault: multi-item operations, move, import, purge', () => {
       const unarchived = await h.call(alice, 'PUT', '/api/ciphers/unarchive', { ids });
       expect(unarchived.status).toBe(200);
       expect(unarchived.body.data.every((c: Json) => c.archivedDate === null)).toBe(true);
-      expect(h.take()).toEqual([bulkEvent('bulk-archive', alice)]);
+      expect(h.take()).toEqual([bulkEvent('bulk-unarchive', alice)]);
     });
 
     it("only another user's ids, or nothing to change → no event and nothing modified", async () => {

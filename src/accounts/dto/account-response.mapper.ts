@@ -1,14 +1,16 @@
 import { UserEntity } from '../../db/entities';
 import { toApiDate } from '../../common/time/clock';
-
-export interface KdfView { kdfType: number; iterations: number; memory: number | null; parallelism: number | null }
+import {
+  ApiKeyResponseDto, KdfView, KeysResponseDto, MasterPasswordPolicyResponseDto, PrivateKeysResponseDto, ProfileResponseDto,
+  UserDecryptionResponseDto, UserKeyResponseDto,
+} from './account-response.dto';
 
 export function kdfOf(user: UserEntity): KdfView {
   return { kdfType: user.kdfType, iterations: user.kdfIterations, memory: user.kdfMemory, parallelism: user.kdfParallelism };
 }
 
 /** accountKeys (camelCase, exact nested names: clients read them exactly). */
-export function accountKeysResponse(user: UserEntity): Record<string, unknown> | null {
+export function accountKeysResponse(user: UserEntity): PrivateKeysResponseDto | null {
   if (!user.privateKey || !user.publicKey) return null;
   return {
     publicKeyEncryptionKeyPair: { wrappedPrivateKey: user.privateKey, publicKey: user.publicKey, signedPublicKey: null, object: 'publicKeyEncryptionKeyPair' },
@@ -19,7 +21,7 @@ export function accountKeysResponse(user: UserEntity): Record<string, unknown> |
 }
 
 /** `profile` of GET /api/sync and GET /api/accounts/profile. */
-export function toProfileResponse(user: UserEntity): Record<string, unknown> {
+export function toProfileResponse(user: UserEntity): ProfileResponseDto {
   return {
     object: 'profile',
     id: user.id,
@@ -46,7 +48,7 @@ export function toProfileResponse(user: UserEntity): Record<string, unknown> {
 }
 
 /** `userDecryption` of GET /api/sync (camelCase). */
-export function toUserDecryptionResponse(user: UserEntity): Record<string, unknown> {
+export function toUserDecryptionResponse(user: UserEntity): UserDecryptionResponseDto {
   const kdf = kdfOf(user);
   return {
     masterPasswordUnlock: {
@@ -57,4 +59,24 @@ export function toUserDecryptionResponse(user: UserEntity): Record<string, unkno
     },
     userKeyId: user.userKeyId,
   };
+}
+
+/** GET/POST /api/accounts/keys. */
+export function toKeysResponse(user: UserEntity): KeysResponseDto {
+  return { key: user.userKey, publicKey: user.publicKey, privateKey: user.privateKey, accountKeys: accountKeysResponse(user), object: 'keys' };
+}
+
+/** POST /api/accounts/api-key and rotate-api-key. */
+export function toApiKeyResponse(user: UserEntity): ApiKeyResponseDto {
+  return { apiKey: user.apiKey, revisionDate: toApiDate(user.updatedDate), object: 'apiKey' };
+}
+
+/** POST /api/accounts/verify-password: the account's master password policy (none). */
+export function toMasterPasswordPolicyResponse(): MasterPasswordPolicyResponseDto {
+  return { object: 'masterPasswordPolicy' };
+}
+
+/** GET /api/users/{id}/public-key, for an account that has a key pair. */
+export function toUserKeyResponse(userId: string, publicKey: string): UserKeyResponseDto {
+  return { userId, publicKey, object: 'userKey' };
 }

@@ -1,8 +1,9 @@
 import { deviceTypeName } from '../../common/auth/device-type';
 import { toApiDate } from '../../common/time/clock';
 import { AuthRequestEntity } from '../../db/entities';
+import { AuthRequestResponseDto } from './auth-request-response.dto';
 
-export function toAuthRequestResponse(request: AuthRequestEntity, origin: string): Record<string, unknown> {
+export function toAuthRequestResponse(request: AuthRequestEntity, origin: string): AuthRequestResponseDto {
   return {
     id: request.id,
     publicKey: request.publicKey,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.tokens';
+import { Clock } from '../time/clock';
 import { deviceTypeName } from './device-type';
 import { SigningKeysService } from './signing-keys.service';
 
@@ -36,13 +37,13 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 
 @Injectable()
 export class TokenService {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly keys: SigningKeysService) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly keys: SigningKeysService, private readonly clock: Clock) {}
 
   get issuer(): string {
     return `${this.config.publicUrl}/identity`;
   }
 
-  issueAccessToken(subject: TokenSubject, now = new Date()): { token: string; expiresIn: number } {
+  issueAccessToken(subject: TokenSubject, now = this.clock.now()): { token: string; expiresIn: number } {
     const nbf = Math.floor(now.getTime() / 1000);
     const expiresIn = this.config.accessTokenLifetimeSeconds;
     const claims: AccessTokenClaims = {

@@ -1,7 +1,8 @@
 import { toApiDate } from '../../common/time/clock';
 import { DeviceEntity } from '../../db/entities';
+import { DeviceResponseDto } from './device-response.dto';
 
-export function toDeviceResponse(device: DeviceEntity): Record<string, unknown> {
+export function toDeviceResponse(device: DeviceEntity): DeviceResponseDto {
   return {
     id: device.id,
     name: device.name,

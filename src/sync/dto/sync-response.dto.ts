@@ -1,3 +1,4 @@
+import { ProfileResponseDto, UserDecryptionResponseDto } from '../../accounts/dto/account-response.dto';
 import { CipherResponseDto } from '../../ciphers/dto/cipher-response.dto';
 import { FolderResponseDto } from '../../folders/dto/folder-response.dto';
 import { DomainsResponseDto } from '../../settings/dto/domains-response.dto';
@@ -5,12 +6,12 @@ import { DomainsResponseDto } from '../../settings/dto/domains-response.dto';
 /** GET /api/sync (real-clients.md §3.8). Keys in the order official servers send them. */
 export interface SyncResponseDto {
   object: 'sync';
-  profile: Record<string, unknown>;
+  profile: ProfileResponseDto;
   folders: FolderResponseDto[];
   collections: unknown[];
   policies: unknown[];
   sends: unknown[];
   ciphers: CipherResponseDto[];
   domains: DomainsResponseDto | null;
-  userDecryption: Record<string, unknown>;
+  userDecryption: UserDecryptionResponseDto;
 }

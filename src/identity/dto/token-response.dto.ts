@@ -1,0 +1,48 @@
+/**
+ * Success bodies of /identity/connect/token. The OAuth fields are snake_case; the Bitwarden fields that follow are
+ * PascalCase, as bitwarden/server's identity server writes them (official clients read them as
+ * IdentityTokenResponse). Built by token-response.ts, in this key order.
+ */
+
+/** The OAuth part: the whole answer to a refresh_token grant. */
+export interface TokenResponseDto {
+  access_token: string;
+  expires_in: number;
+  token_type: 'Bearer';
+  /** Absent when the login asked for no `offline_access` (client_credentials). */
+  refresh_token?: string;
+  scope: string;
+}
+
+/** `AccountKeys` of a login (PascalCase `Object`, unlike the camelCase `accountKeys` of the profile). */
+export interface TokenAccountKeysDto {
+  publicKeyEncryptionKeyPair: { wrappedPrivateKey: string; publicKey: string; Object: 'publicKeyEncryptionKeyPair' };
+  Object: 'privateKeys';
+}
+
+/** `UserDecryptionOptions` of a login (bitwarden/server UserDecryptionOptions). */
+export interface UserDecryptionOptionsDto {
+  HasMasterPassword: boolean;
+  Object: 'userDecryptionOptions';
+  MasterPasswordUnlock: {
+    Kdf: { KdfType: number; Iterations: number; Memory: number | null; Parallelism: number | null };
+    MasterKeyEncryptedUserKey: string;
+    MasterKeyWrappedUserKey: string;
+    Salt: string;
+  };
+}
+
+/** The answer to a password or client_credentials grant: the tokens, then the account's keys and KDF. */
+export interface LoginTokenResponseDto extends TokenResponseDto {
+  Key: string;
+  PrivateKey: string | null;
+  AccountKeys: TokenAccountKeysDto | null;
+  Kdf: number;
+  KdfIterations: number;
+  KdfMemory: number | null;
+  KdfParallelism: number | null;
+  ResetMasterPassword: boolean;
+  ForcePasswordReset: boolean;
+  MasterPasswordPolicy: { Object: 'masterPasswordPolicy' };
+  UserDecryptionOptions: UserDecryptionOptionsDto;
+}
