@@ -12,8 +12,10 @@ const forbid = (files, names, why) => ({
   rules: { 'no-restricted-imports': ['error', { patterns: [{ group: folders(names), message: why }] }] },
 });
 export const LAYERS = [
-  forbid(['src/{accounts,auth-requests,ciphers,devices,folders,identity,settings,sync,config,db,wire,doctor}/**/*.ts'], CONSUMERS,
+  forbid(['src/{auth-requests,ciphers,devices,folders,identity,settings,sync,config,db,wire,doctor}/**/*.ts'], CONSUMERS,
     'Features, the wire table and the database never call a transport: emit a domain event (src/event-bus) and let the wire table decide.'),
+  forbid(['src/accounts/**/*.ts'], [...CONSUMERS, 'identity'],
+    'accounts/ never calls a transport, and identity/ depends on accounts/, not the other way round.'),
   forbid(['src/notifications/**/*.ts'], ['push'], 'The two consumers (notifications, push) are independent of each other.'),
   forbid(['src/push/**/*.ts'], ['notifications'], 'The two consumers (notifications, push) are independent of each other.'),
   forbid(['src/event-bus/**/*.ts'], [...FEATURES, ...CONSUMERS, 'wire'], 'The bus carries events and imports no feature or consumer.'),

@@ -12,7 +12,7 @@ import { getLogger, NestPinoLogger } from './common/logging/logger';
 import { requestLogger } from './common/logging/request-logger';
 import { KeyCasePipe } from './common/validation/key-case.pipe';
 import { createValidationPipe } from './common/validation/validation';
-import { configurePasswordHashing } from './identity/password-hasher';
+import { configurePasswordHashing } from './accounts/password-hasher';
 import { HubWsAdapter } from './notifications/hub-ws.adapter';
 import { HubUpgradeRouter } from './notifications/hub-upgrade.router';
 import { ConnectionRegistry } from './notifications/connection-registry';

@@ -5,8 +5,8 @@ import { SessionService } from '../common/auth/session.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { CipherEntity, DeviceEntity, FolderEntity, UserEntity } from '../db/entities';
 import { FoldersService } from '../folders/folders.service';
-import { configurePasswordHashing, hashMasterPasswordHash, verifyMasterPasswordHash } from '../identity/password-hasher';
-import { RegisterDto } from '../identity/dto/register.dto';
+import { configurePasswordHashing, hashMasterPasswordHash, verifyMasterPasswordHash } from './password-hasher';
+import { RegisterDto } from './dto/register.dto';
 import { AccountsService } from './accounts.service';
 
 /**

@@ -11,8 +11,8 @@ import { UserEntity } from '../db/entities';
 import { UnitOfWork } from '../db/unit-of-work';
 import { DevicesService } from '../devices/devices.service';
 import { EventBus } from '../event-bus/event-bus.service';
-import { hashMasterPasswordHash, verifyMasterPasswordHash } from '../identity/password-hasher';
-import { RegisterDto } from '../identity/dto/register.dto';
+import { hashMasterPasswordHash, verifyMasterPasswordHash } from './password-hasher';
+import { RegisterDto } from './dto/register.dto';
 import { ChangePasswordDto, SetKeysDto, UpdateProfileDto } from './dto/account-request.dto';
 import {
   ApiKeyResponseDto, KeysResponseDto, MasterPasswordPolicyResponseDto, ProfileResponseDto, UserKeyResponseDto,

@@ -14,7 +14,7 @@ import { EventBus } from '../event-bus/event-bus.service';
 import { ListResponseDto, toListResponse } from '../common/http/list-response';
 import { FoldersQueryService } from '../folders/folders-query.service';
 import { FoldersService } from '../folders/folders.service';
-import { verifyMasterPasswordHash } from '../identity/password-hasher';
+import { verifyMasterPasswordHash } from '../accounts/password-hasher';
 import {
   CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto, PurgeRequestDto, TYPE_DATA_KEY,
 } from './dto/cipher-request.dto';

@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { UnitOfWork } from '../db/unit-of-work';
 import { PreloginResponseDto } from './dto/prelogin-response.dto';
-import { PreloginDto, RegisterDto, SendVerificationEmailDto } from './dto/register.dto';
+import { PreloginDto, RegisterDto, SendVerificationEmailDto } from '../accounts/dto/register.dto';
 import { RegisterResponseDto, toRegisterResponse } from './dto/register-response.dto';
 import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { TokenGrantService } from './token-grant.service';

@@ -14,7 +14,7 @@ import { AuthRequestsService } from '../auth-requests/auth-requests.service';
 import { DevicesService, LoginDevice } from '../devices/devices.service';
 import { LoginOutcome, LoginRateLimiter } from './login-rate-limiter';
 import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
-import { verifyAgainstNoAccount, verifyMasterPasswordHash } from './password-hasher';
+import { verifyAgainstNoAccount, verifyMasterPasswordHash } from '../accounts/password-hasher';
 import { TokenForm } from './token-form';
 import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { loginTokenResponse, refreshTokenResponse } from './token-response';

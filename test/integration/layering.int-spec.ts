@@ -21,6 +21,7 @@ describe('layering, enforced by lint', () => {
     ['a feature importing the push consumer', 'src/folders/folders.service.ts', "import { OutboxWriter } from '../push/outbox.writer';\nexport const used = OutboxWriter;\n"],
     ['the hub importing push', 'src/notifications/hub.gateway.ts', "import { OutboxWriter } from '../push/outbox.writer';\nexport const used = OutboxWriter;\n"],
     ['push importing the hub', 'src/push/push.listener.ts', "import { HubGateway } from '../notifications/hub.gateway';\nexport const used = HubGateway;\n"],
+    ['accounts importing identity', 'src/accounts/accounts.service.ts', "import { TokenGrantService } from '../identity/token-grant.service';\nexport const used = TokenGrantService;\n"],
     ['the bus importing a feature', 'src/event-bus/event-bus.service.ts', "import { CiphersService } from '../ciphers/ciphers.service';\nexport const used = CiphersService;\n"],
     ['common/ importing the database', 'src/common/auth/session.service.ts', "import { UnitOfWork } from '../../db/unit-of-work';\nexport const used = UnitOfWork;\n"],
     ['common/ importing the bus', 'src/common/auth/auth-context.ts', "import { EventBus } from '../../event-bus/event-bus.service';\nexport const used = EventBus;\n"],

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { TokenService } from '../../src/common/auth/token.service';
 import { DeviceEntity, UserEntity } from '../../src/db/entities';
 import { DATA_SOURCE } from '../../src/db/unit-of-work';
-import { hashMasterPasswordHash } from '../../src/identity/password-hasher';
+import { hashMasterPasswordHash } from '../../src/accounts/password-hasher';
 
 export interface SeededUser {
   id: string;

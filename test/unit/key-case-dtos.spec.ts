@@ -4,7 +4,7 @@ import { ImportRequestDto } from '../../src/ciphers/dto/import-request.dto';
 import { VaultError } from '../../src/common/errors/vault-error';
 import { dtoKeyShape } from '../../src/common/validation/dto-key-shape';
 import { KeyCasePipe } from '../../src/common/validation/key-case.pipe';
-import { RegisterDto } from '../../src/identity/dto/register.dto';
+import { RegisterDto } from '../../src/accounts/dto/register.dto';
 
 const enc = (tag: string): string => `2.${Buffer.from(`iv-${tag}`).toString('base64')}|${Buffer.from(`ct-${tag}`).toString('base64')}|${Buffer.from(`mac-${tag}`).toString('base64')}`;
 

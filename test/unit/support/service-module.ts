@@ -22,7 +22,7 @@ import { runMigrations } from '../../../src/db/migrate';
 import { DATA_SOURCE, UnitOfWork } from '../../../src/db/unit-of-work';
 import { DomainEventMap, DomainEventName } from '../../../src/event-bus/domain-events';
 import { EventBus } from '../../../src/event-bus/event-bus.service';
-import { hashMasterPasswordHash } from '../../../src/identity/password-hasher';
+import { hashMasterPasswordHash } from '../../../src/accounts/password-hasher';
 
 /** A settable clock: services read "now" only through Clock, so tests decide what time it is. */
 export class TestClock extends Clock {
