@@ -3,7 +3,7 @@ import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { DeviceEntity } from '../db/entities';
 import { PushRegistrationState } from '../db/entities/device.entity';
 
-/** What a device's relay registration columns are set to. */
+/** What a device's relay registration columns are set to when its token changes (a new token voids the registration). */
 export interface PushRegistrationPatch {
   pushRegistration?: PushRegistrationState | null;
   pushRegistrationError?: string | null;
@@ -68,27 +68,7 @@ export class DevicesRepository {
     return db.getRepository(DeviceEntity).find({ where: { userId, pushToken: Not(IsNull()), type: In(types) }, order: { creationDate: 'ASC' } });
   }
 
-  /** Whether the user has an active device of the given types whose registration is queued or done at this relay. */
-  async hasCurrentPushRegistration(db: EntityManager, userId: string, types: number[], relayUri: string, installationId: string): Promise<boolean> {
-    const count = await db.getRepository(DeviceEntity).count({
-      where: {
-        userId, active: true, pushToken: Not(IsNull()), type: In(types),
-        pushRegistration: In(['pending', 'registered']), pushRelayUri: relayUri, pushInstallationId: installationId,
-      },
-    });
-    return count > 0;
-  }
-
   async setPushToken(db: EntityManager, id: string, pushToken: string | null, revisionDate: Date, patch: PushRegistrationPatch = {}): Promise<void> {
     await db.getRepository(DeviceEntity).update({ id }, { pushToken, revisionDate, ...patch });
-  }
-
-  /** Registration bookkeeping; `onlyWithToken` leaves a device alone whose token was cleared meanwhile. */
-  async setPushRegistration(db: EntityManager, id: string, patch: PushRegistrationPatch, onlyWithToken = false): Promise<void> {
-    await db.getRepository(DeviceEntity).update(onlyWithToken ? { id, pushToken: Not(IsNull()) } : { id }, patch);
-  }
-
-  async setHubDisconnectedAt(db: EntityManager, id: string, at: Date): Promise<void> {
-    await db.getRepository(DeviceEntity).update({ id }, { hubDisconnectedAt: at });
   }
 }

@@ -26,9 +26,6 @@ export interface LoginDevice {
   pushToken?: string;
 }
 
-/** A device as the push module needs it to register it with the relay. */
-export interface PushDevice { id: string; userId: string; identifier: string; type: number; pushToken: string }
-
 const NO_REGISTRATION: PushRegistrationPatch = { pushRegistration: null, pushRegistrationError: null, pushRelayUri: null, pushInstallationId: null };
 const MOBILE_TYPES = [...MOBILE_DEVICE_TYPES];
 const log = getLogger('DevicesService');
@@ -167,7 +164,8 @@ export class DevicesService {
    */
   async syncPushAtLogin(device: DeviceEntity, pushToken: string | undefined): Promise<void> {
     const tokenChanged = pushToken !== undefined && pushToken !== '' && pushToken !== device.pushToken;
-    if (!tokenChanged && !this.needsPushRegistration(device)) return;
+    const mayNeedRegistration = this.config.push.enabled && device.pushToken !== null && MOBILE_DEVICE_TYPES.has(device.type);
+    if (!tokenChanged && !mayNeedRegistration) return;
     try {
       await this.uow.run(async (tx) => {
         const fresh = await this.repo.findByIdAndUser(tx.manager, device.id, device.userId);
@@ -179,51 +177,14 @@ export class DevicesService {
     }
   }
 
-  // --- Device state for the push module (relay registration bookkeeping) ---
-
-  /** The device to register, when it is a mobile device that holds a push token. */
-  async pushDevice(db: EntityManager, deviceId: string): Promise<PushDevice | null> {
-    const device = await this.repo.findById(db, deviceId);
-    if (!device || !device.active || device.pushToken === null || !MOBILE_DEVICE_TYPES.has(device.type)) return null;
-    return { id: device.id, userId: device.userId, identifier: device.identifier, type: device.type, pushToken: device.pushToken };
-  }
-
-  /** Whether relay sends to this user can reach anyone: a mobile device registered (or queued) at the current relay. */
-  hasCurrentPushRegistration(db: EntityManager, userId: string): Promise<boolean> {
-    const { relayUri, installationId } = this.config.push;
-    if (!this.config.push.enabled || installationId === null) return Promise.resolve(false);
-    return this.repo.hasCurrentPushRegistration(db, userId, MOBILE_TYPES, relayUri, installationId);
-  }
-
-  /** A register was queued for the device against the current relay and installation. */
-  async markPushRegistrationQueued(tx: Tx, deviceId: string): Promise<void> {
-    await this.repo.setPushRegistration(tx.manager, deviceId, {
-      pushRegistration: 'pending', pushRegistrationError: null, pushRelayUri: this.config.push.relayUri, pushInstallationId: this.config.push.installationId,
-    });
-  }
-
-  async recordPushRegistered(tx: Tx, deviceId: string, at: Date): Promise<void> {
-    await this.repo.setPushRegistration(tx.manager, deviceId, { pushRegistration: 'registered', pushRegistrationError: null, pushLastSuccessAt: at }, true);
-  }
-
-  async recordPushRegistrationFailed(tx: Tx, deviceId: string, reason: string): Promise<void> {
-    await this.repo.setPushRegistration(tx.manager, deviceId, { pushRegistration: 'failed', pushRegistrationError: reason.slice(0, 1000) }, true);
-  }
-
-  async recordPushUnregistered(tx: Tx, deviceId: string, at: Date): Promise<void> {
-    await this.repo.setPushRegistration(tx.manager, deviceId, { pushLastSuccessAt: at });
-  }
-
-  private needsPushRegistration(device: DeviceEntity): boolean {
-    const push = this.config.push;
-    if (!push.enabled || device.pushToken === null || !MOBILE_DEVICE_TYPES.has(device.type)) return false;
-    const queuedOrDone = device.pushRegistration === 'pending' || device.pushRegistration === 'registered';
-    return !(queuedOrDone && device.pushRelayUri === push.relayUri && device.pushInstallationId === push.installationId);
-  }
-
+  /**
+   * Stores a new token (voiding any registration of the old one) and emits DevicePushTokenSet; for an unchanged
+   * token of a mobile device the event still goes out, and the push module re-registers it if its registration
+   * is not current (that bookkeeping is the push module's).
+   */
   private async applyPushToken(tx: Tx, device: DeviceEntity, pushToken: string): Promise<void> {
     const tokenChanged = device.pushToken !== pushToken;
-    if (!tokenChanged && !this.needsPushRegistration(device)) return;
+    if (!tokenChanged && !(this.config.push.enabled && MOBILE_DEVICE_TYPES.has(device.type))) return;
     if (tokenChanged) {
       await this.repo.setPushToken(tx.manager, device.id, pushToken, this.clock.now(), NO_REGISTRATION);
       device.pushToken = pushToken;
@@ -243,15 +204,5 @@ export class DevicesService {
   /** Whether the account has logged in from this device identifier before (its devices skip the account-wide login back-off). */
   async isKnownDevice(db: EntityManager, userId: string, identifier: string): Promise<boolean> {
     return (await this.repo.findByIdentifierAndUser(db, identifier.toLowerCase(), userId)) !== null;
-  }
-
-  /** Catch-up bookkeeping of the hub: when did this device's last connection end? */
-  async hubDisconnectedAt(db: EntityManager, userId: string, deviceIdentifier: string): Promise<Date | null> {
-    const device = await this.repo.findByIdentifierAndUser(db, deviceIdentifier, userId);
-    return device?.hubDisconnectedAt ?? null;
-  }
-
-  async recordHubDisconnect(deviceId: string, at: Date): Promise<void> {
-    await this.uow.run((tx) => this.repo.setHubDisconnectedAt(tx.manager, deviceId, at));
   }
 }

@@ -5,7 +5,7 @@ import { Clock } from '../common/time/clock';
 import { userPayload } from '../wire/payloads';
 import { UpdateType } from '../wire/update-type';
 import { UnitOfWork } from '../db/unit-of-work';
-import { DevicesService } from '../devices/devices.service';
+import { HubPresenceRepository } from './hub-presence.repository';
 import { HubConnection } from './hub-connection';
 import { encodeUpdate } from './hub-delivery.service';
 
@@ -19,7 +19,7 @@ const log = getLogger('CatchUp');
 export class CatchUpService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly devices: DevicesService,
+    private readonly presence: HubPresenceRepository,
     private readonly revisions: AccountRevisionService,
     private readonly clock: Clock,
   ) {}
@@ -29,7 +29,7 @@ export class CatchUpService {
     if (identity.kind !== 'user' || !connection.protocol) return;
     const { revision, endedAt } = await this.uow.read(async (db) => ({
       revision: await this.revisions.get(db, identity.userId),
-      endedAt: await this.devices.hubDisconnectedAt(db, identity.userId, identity.deviceIdentifier),
+      endedAt: await this.presence.disconnectedAt(db, identity.userId, identity.deviceIdentifier),
     }));
     if (!revision) return;
     if (endedAt !== null && revision.getTime() <= endedAt.getTime()) return;
@@ -39,6 +39,7 @@ export class CatchUpService {
 
   async onClosed(connection: HubConnection): Promise<void> {
     if (connection.identity.kind !== 'user' || !connection.protocol) return;
-    await this.devices.recordHubDisconnect(connection.identity.deviceId, this.clock.now());
+    const { deviceId } = connection.identity;
+    await this.uow.run((tx) => this.presence.recordDisconnect(tx.manager, deviceId, this.clock.now()));
   }
 }

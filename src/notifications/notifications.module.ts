@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
-import { DevicesModule } from '../devices/devices.module';
 import { WireModule } from '../wire/wire.module';
 import { AnonymousHubGateway } from './anonymous-hub.gateway';
 import { CatchUpService } from './catch-up.service';
@@ -12,6 +11,7 @@ import { HubDeliveryService } from './hub-delivery.service';
 import { HubHttpController } from './hub-http.controller';
 import { HubShutdownService } from './hub-shutdown.service';
 import { HubUpgradeRouter } from './hub-upgrade.router';
+import { HubPresenceRepository } from './hub-presence.repository';
 import { HubGateway } from './hub.gateway';
 import { NotificationsListener } from './notifications.listener';
 import { RedisDeliveryBus } from './redis-delivery-bus';
@@ -25,9 +25,9 @@ const deliveryBusProvider = {
 
 /** The SignalR hubs. Imported only when ENABLE_WEBSOCKET is on: otherwise no route, timer or state exists. */
 @Module({
-  imports: [AccountsModule, DevicesModule, WireModule],
+  imports: [AccountsModule, WireModule],
   controllers: [HubHttpController],
-  providers: [HubUpgradeRouter, ConnectionRegistry, deliveryBusProvider, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService],
+  providers: [HubPresenceRepository, HubUpgradeRouter, ConnectionRegistry, deliveryBusProvider, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService],
   exports: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus],
 })
 export class NotificationsModule {}

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { PushOutboxEntity } from '../db/entities';
 import { UnitOfWork } from '../db/unit-of-work';
-import { DevicesService } from '../devices/devices.service';
+import { PushRegistrationsRepository } from './push-registrations.repository';
 import { OutboxRepository } from './outbox.repository';
 import { TokenBucket } from './rate-limiter';
 import { RelayClient, RelayOutcome } from './relay.client';
@@ -58,7 +58,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly uow: UnitOfWork,
     private readonly repo: OutboxRepository,
     private readonly relay: RelayClient,
-    private readonly devices: DevicesService,
+    private readonly registrations: PushRegistrationsRepository,
     private readonly clock: Clock,
   ) {
     this.bucket = new TokenBucket(config.push.rateBurst, config.push.ratePerSecond);
@@ -187,8 +187,8 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         this.state.lastSuccessAt = now;
         await this.uow.run(async (tx) => {
           await this.repo.markDone(tx.manager, row.id, attempts, now);
-          if (row.kind === 'register' && row.deviceId) await this.devices.recordPushRegistered(tx, row.deviceId, now);
-          if (row.kind === 'delete' && row.deviceId) await this.devices.recordPushUnregistered(tx, row.deviceId, now);
+          if (row.kind === 'register' && row.deviceId) await this.registrations.recordRegistered(tx.manager, row.deviceId, now);
+          if (row.kind === 'delete' && row.deviceId) await this.registrations.recordUnregistered(tx.manager, row.deviceId, now);
         });
         log.debug({ ...where, attempts }, 'push.relay_sent');
         return;
@@ -215,7 +215,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         if (outcome.hint) this.state.misconfigured = `${error} (${outcome.hint})`;
         await this.uow.run(async (tx) => {
           await this.repo.markFailed(tx.manager, row.id, attempts, error, now);
-          if (row.kind === 'register' && row.deviceId) await this.devices.recordPushRegistrationFailed(tx, row.deviceId, error);
+          if (row.kind === 'register' && row.deviceId) await this.registrations.recordFailed(tx.manager, row.deviceId, error);
         });
         log.error({ ...where, status: outcome.status, message: outcome.message, hint: outcome.hint }, 'push.relay_failed');
         return;

@@ -11,7 +11,7 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { storedTimestamp } from '../db/columns';
 import { PushOutboxEntity } from '../db/entities';
 import { Tx } from '../db/unit-of-work';
-import { DevicesService } from '../devices/devices.service';
+import { PushRegistrationsRepository } from './push-registrations.repository';
 import { OutboxWorker } from './outbox.worker';
 import { CIPHER_PUSH_TYPES, OutboxRepository } from './outbox.repository';
 import { FOLDABLE_PUSH_TYPES, isFoldable } from './delivery-policy';
@@ -54,7 +54,7 @@ export class OutboxWriter {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: OutboxRepository,
-    private readonly devices: DevicesService,
+    private readonly registrations: PushRegistrationsRepository,
     private readonly revisions: AccountRevisionService,
     private readonly clock: Clock,
     private readonly worker: OutboxWorker,
@@ -63,7 +63,7 @@ export class OutboxWriter {
   /** Queues a send to `userId`, when the user has a mobile device registered at the current relay. */
   async enqueueSend(tx: Tx, request: SendRequest): Promise<void> {
     const db = tx.manager;
-    if (!(await this.devices.hasCurrentPushRegistration(db, request.userId))) return;
+    if (!(await this.registrations.hasCurrentRegistration(db, request.userId))) return;
     const now = this.clock.now();
     const userId = request.userId.toLowerCase();
     // One "log in?" push per user per pending window: a newer request replaces the row not sent yet, and adds
@@ -86,14 +86,14 @@ export class OutboxWriter {
   /** Queues registration of a mobile device that holds a push token; marks its registration pending. */
   async enqueueRegister(tx: Tx, deviceId: string): Promise<void> {
     const { installationId } = this.config.push;
-    const device = await this.devices.pushDevice(tx.manager, deviceId);
+    const device = await this.registrations.pushDevice(tx.manager, deviceId);
     if (!device || installationId === null) return;
     const body = registerBody({
       deviceId: device.id, pushToken: device.pushToken, userId: device.userId, type: device.type, identifier: device.identifier,
       organizationIds: [], installationId,
     });
     await this.insertDeviceRow(tx, 'register', device.userId, device.id, body);
-    await this.devices.markPushRegistrationQueued(tx, device.id);
+    await this.registrations.markQueued(tx.manager, device.id);
   }
 
   /** Queues deletion of a device's relay registration. */

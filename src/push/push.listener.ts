@@ -7,6 +7,7 @@ import { OnDomainEvent } from '../event-bus/on-domain-event.decorator';
 import { WIRE_TABLE } from '../wire/wire-table';
 import { WireTranslator } from '../wire/wire-translator';
 import { OutboxWriter } from './outbox.writer';
+import { PushRegistrationsRepository } from './push-registrations.repository';
 
 /**
  * The relay's consumer of the wire table: inside the emitting transaction, every push message becomes an
@@ -15,7 +16,12 @@ import { OutboxWriter } from './outbox.writer';
  */
 @Injectable()
 export class PushListener implements OnModuleInit {
-  constructor(private readonly events: EventBus, private readonly wire: WireTranslator, private readonly outbox: OutboxWriter) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly wire: WireTranslator,
+    private readonly outbox: OutboxWriter,
+    private readonly registrations: PushRegistrationsRepository,
+  ) {}
 
   onModuleInit(): void {
     for (const name of Object.keys(WIRE_TABLE) as DomainEventName[]) {
@@ -34,9 +40,14 @@ export class PushListener implements OnModuleInit {
     }
   }
 
+  /**
+   * A mobile device's token was stored or changed (register it), or it logged in with its token (register it
+   * again only when its registration is not current: missing, failed, or made against another relay).
+   */
   @OnDomainEvent('DevicePushTokenSet', { phase: 'inTransaction' })
   async pushTokenSet(e: DomainEventMap['DevicePushTokenSet'], tx: Tx): Promise<void> {
-    if (MOBILE_DEVICE_TYPES.has(e.deviceType)) await this.outbox.enqueueRegister(tx, e.deviceId);
+    if (!MOBILE_DEVICE_TYPES.has(e.deviceType)) return;
+    if (e.tokenChanged || (await this.registrations.needsRegistration(tx.manager, e.deviceId))) await this.outbox.enqueueRegister(tx, e.deviceId);
   }
 
   /** Token cleared, device deactivated or deleted, sessions ended: the relay registration is deleted. */

@@ -1,13 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AppConfig } from '../config/app-config';
-import { DevicesModule } from '../devices/devices.module';
 import { WireModule } from '../wire/wire.module';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxWorker } from './outbox.worker';
 import { OutboxWriter } from './outbox.writer';
 import { PushDiagnosticsService } from './push-diagnostics.service';
 import { PushListener } from './push.listener';
+import { PushRegistrationsRepository } from './push-registrations.repository';
 import { RelayClient } from './relay.client';
 
 /**
@@ -17,10 +17,10 @@ import { RelayClient } from './relay.client';
 @Module({})
 export class PushModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const active = config.push.enabled ? [RelayClient, OutboxWorker, OutboxWriter, PushListener] : [];
+    const active = config.push.enabled ? [PushRegistrationsRepository, RelayClient, OutboxWorker, OutboxWriter, PushListener] : [];
     return {
       module: PushModule,
-      imports: config.push.enabled ? [AccountsModule, DevicesModule, WireModule] : [],
+      imports: config.push.enabled ? [AccountsModule, WireModule] : [],
       providers: [OutboxRepository, PushDiagnosticsService, ...active],
       exports: [PushDiagnosticsService],
     };
