@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, describeConfig, loadConfig, readEnvironment } from './config/app-config';
-import { configureLogging, getLogger } from './common/logging/logger';
+import { configureLogging, droppedLogLines, flushLogs, getLogger } from './common/logging/logger';
 
 async function main(): Promise<void> {
   let loaded;
@@ -17,6 +17,26 @@ async function main(): Promise<void> {
   const { config, warnings } = loaded;
   configureLogging(config.log);
   const log = getLogger('Main');
+  // Logging is asynchronous: a crash writes out what is still buffered before the process ends.
+  process.on('uncaughtException', (error) => {
+    log.error({ err: error.stack ?? String(error) }, 'server.crashed');
+    flushLogs();
+    process.exit(1);
+  });
+  // Lines dropped because a reader (stdout, LOG_FILE) was too slow are reported, once a minute at most.
+  let reported = 0;
+  setInterval(() => {
+    const lost = droppedLogLines();
+    const total = Object.values(lost).reduce((a, b) => a + b, 0);
+    if (total > reported) log.warn({ dropped: lost }, 'log.lines_dropped');
+    reported = total;
+  }, 60_000).unref();
+  const exit = (code: number): never => {
+    const lost = droppedLogLines();
+    if (Object.keys(lost).length > 0) log.warn({ dropped: lost }, 'log.lines_dropped');
+    flushLogs();
+    process.exit(code);
+  };
   for (const warning of warnings) log.warn(warning);
   const app = await createApp(config);
   await app.listen(config.port, config.address);
@@ -29,17 +49,17 @@ async function main(): Promise<void> {
     log.info({ signal }, 'server.stopping');
     const force = setTimeout(() => {
       log.error('server.shutdown_timeout');
-      process.exit(1);
+      exit(1);
     }, 10_000);
     force.unref();
     app.close().then(
       () => {
         log.info('server.stopped');
-        process.exit(0);
+        exit(0);
       },
       (error: unknown) => {
         log.error({ err: String(error) }, 'server.shutdown_failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };

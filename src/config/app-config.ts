@@ -45,7 +45,7 @@ export interface AppConfig {
   requestBodyLimit: number;
   ipHeader: string | null;
   trustedProxies: string[];
-  log: { level: string; file: string | null; format: 'json' | 'pretty' };
+  log: { level: string; file: string | null; format: 'json' | 'pretty'; bufferBytes: number };
   signupsAllowed: boolean;
   signupsDomainsWhitelist: string[];
   passwordIterations: number;
@@ -160,7 +160,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     requestBodyLimit: get<number>('REQUEST_BODY_LIMIT'),
     ipHeader: ipHeader.toLowerCase() === 'none' ? null : ipHeader.toLowerCase(),
     trustedProxies: get<string[]>('TRUSTED_PROXIES'),
-    log: { level: get<string>('LOG_LEVEL'), file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT') },
+    log: { level: get<string>('LOG_LEVEL'), file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT'), bufferBytes: get<number>('LOG_BUFFER_SIZE') },
     signupsAllowed: get<boolean>('SIGNUPS_ALLOWED'),
     signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
     passwordIterations: get<number>('PASSWORD_ITERATIONS'),

@@ -40,6 +40,7 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], doc: 'Log level.' },
   { name: 'LOG_FILE', kind: 'string', doc: 'Also append JSON log lines to this file.' },
   { name: 'LOG_FORMAT', kind: 'enum', default: 'json', values: ['json', 'pretty'], doc: 'json (one JSON object a line) or pretty (one readable line an event).' },
+  { name: 'LOG_BUFFER_SIZE', kind: 'bytes', default: '8M', min: 4096, max: 1073741824, doc: 'Log lines are written in the background; each destination (stdout, LOG_FILE) buffers at most this much while its reader is slow, then drops and counts lines instead of slowing the server. Bytes, or with a unit: 512K, 8M.' },
   // --- Accounts and identity ---
   { name: 'SIGNUPS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow new account registration.' },
   { name: 'SIGNUPS_DOMAINS_WHITELIST', kind: 'list', default: '', doc: 'Comma-separated email domains allowed to register even when signups are closed; empty = none.' },

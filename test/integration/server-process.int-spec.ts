@@ -1,6 +1,6 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,14 +23,15 @@ function freePort(): Promise<number> {
 
 interface Running { child: ChildProcess; stdout: string[]; stderr: string[]; exited: Promise<number | null>; baseUrl: string }
 
-function start(env: Record<string, string>, port = 0): Running {
+/** `stdoutFd`: a descriptor for the child's stdout instead of a pipe this test reads. */
+function start(env: Record<string, string>, port = 0, stdoutFd: number | null = null): Running {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const clean = { ...process.env };
   for (const key of Object.keys(clean)) if (/^(DOMAIN|DATA_FOLDER|DATABASE_URL|ROCKET_|PORT$|LOG_|SIGNUPS_|ENABLE_WEBSOCKET|PUSH_)/.test(key)) delete clean[key];
   const child = spawn(process.execPath, [join(buildDir, 'src/main.js')], {
     env: { ...clean, ROCKET_ADDRESS: '127.0.0.1', ROCKET_PORT: String(port), PASSWORD_ITERATIONS: '100000', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => stdout.push(d.toString('utf8')));
   child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
@@ -114,4 +115,45 @@ describe('the server process', () => {
     expect(await run.exited).toBe(0);
     expect(run.stdout.join('')).not.toContain('migration.applied');
   }, 60_000);
+});
+
+describe('logging never blocks the event loop', () => {
+  const dataFolder = mkdtempSync(join(tmpdir(), 'vault-log-'));
+  const logFile = join(dataFolder, 'server.log');
+  const fifo = join(dataFolder, 'stdout.fifo');
+  let stalledStdout: number | null = null;
+  beforeAll(async () => {
+    await new Promise<void>((ok, fail) => execFile('mkfifo', [fifo], (error) => (error ? fail(error) : ok())));
+    // Opened read-write, so opening does not wait for a reader; this test never reads it: a real pipe
+    // (64 KB) whose reader has stalled, as a wedged log shipper or a paused terminal would leave stdout.
+    stalledStdout = openSync(fifo, 'r+');
+  });
+  afterAll(() => {
+    if (stalledStdout !== null) closeSync(stalledStdout);
+    rmSync(dataFolder, { recursive: true, force: true });
+  });
+
+  it('with a stdout pipe nobody reads, every request is still answered; dropped lines are counted; LOG_FILE gets every line and is flushed on SIGTERM', async () => {
+    const port = await freePort();
+    // 3,000 request lines are far more than the 64 KB pipe and the 64 KB log buffer.
+    const run = start({ DATA_FOLDER: dataFolder, LOG_FILE: logFile, LOG_LEVEL: 'info', LOG_BUFFER_SIZE: '64K' }, port, stalledStdout);
+    await waitAlive(run.baseUrl);
+    let answered = 0;
+    for (let batch = 0; batch < 60; batch += 1) {
+      const statuses = await Promise.all(Array.from({ length: 50 }, () =>
+        fetch(`${run.baseUrl}/alive`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0)));
+      answered += statuses.filter((status) => status === 200).length;
+    }
+    expect(answered).toBe(3_000);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((l) => l.msg === 'http.request' && l.path === '/alive').length).toBeGreaterThanOrEqual(3_000);
+    const dropped = lines.find((l) => l.msg === 'log.lines_dropped') as { dropped?: { stdout?: number; file?: number } } | undefined;
+    expect(dropped?.dropped?.stdout).toBeGreaterThan(0);
+    expect(dropped?.dropped?.file).toBeUndefined();
+    expect(lines[lines.length - 1]).toMatchObject({ msg: 'log.lines_dropped' });
+    expect(lines.some((l) => l.msg === 'server.stopped')).toBe(true);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger } from 'pino';
+import SonicBoom from 'sonic-boom';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,7 +16,7 @@ const REDACT = [
   '*.privateKey', '*.token', '*.pushToken', '*.client_secret',
 ];
 
-export interface LogOptions { level: string; file: string | null; format: 'json' | 'pretty' }
+export interface LogOptions { level: string; file: string | null; format: 'json' | 'pretty'; bufferBytes?: number }
 
 let root: Logger = pino({ level: 'info', redact: REDACT });
 
@@ -25,27 +26,68 @@ export function addLogSink(stream: DestinationStream): void {
   extraStreams.push(stream);
 }
 
-function prettyStream(): DestinationStream {
+/**
+ * Default of the bytes a log destination buffers while its reader is slow (a stalled stdout pipe, a slow disk;
+ * LOG_BUFFER_SIZE). Past it new lines are dropped and counted: logging costs memory up to this bound, never
+ * event-loop time.
+ */
+export const LOG_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/** Lines each destination dropped because its buffer was full. */
+const dropped = new Map<string, number>();
+/** An asynchronous destination of the current configuration, and when its reader last took bytes. */
+interface Destination { boom: SonicBoom; lastProgressAt: number }
+/** The asynchronous destinations of the current configuration (flushed on shutdown and on a crash). */
+let destinations: Destination[] = [];
+
+/** A destination whose background write has not progressed for this long has a stalled reader. */
+const STALLED_MS = 1_000;
+
+/**
+ * An asynchronous destination: lines are queued in memory and written by libuv in the background (fs.write on
+ * the thread pool), so a write never blocks the event loop; the queue is bounded by LOG_BUFFER_BYTES.
+ */
+function asyncDestination(name: string, dest: number | string, maxLength: number): SonicBoom {
+  const destination = new SonicBoom({ dest, sync: false, maxLength, mkdir: typeof dest === 'string' });
+  destination.on('drop', (data: string | Buffer) => {
+    const lines = String(data).split('\n').filter(Boolean).length || 1;
+    dropped.set(name, (dropped.get(name) ?? 0) + lines);
+  });
+  destination.on('error', () => undefined); // a closed stdout must not crash the server
+  const entry: Destination = { boom: destination, lastProgressAt: Date.now() };
+  destination.on('write', () => {
+    entry.lastProgressAt = Date.now();
+  });
+  destinations.push(entry);
+  return destination;
+}
+
+function prettyStream(out: SonicBoom): DestinationStream {
   const levels: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
   return {
     write(line: string): void {
       try {
         const { time, level, context, msg, pid: _pid, hostname: _host, ...rest } = JSON.parse(line) as Record<string, unknown>;
         const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-        process.stdout.write(`${new Date(Number(time)).toISOString()} ${levels[Number(level)] ?? level} [${String(context ?? 'app')}] ${String(msg ?? '')}${extra}\n`);
+        out.write(`${new Date(Number(time)).toISOString()} ${levels[Number(level)] ?? level} [${String(context ?? 'app')}] ${String(msg ?? '')}${extra}\n`);
       } catch {
-        process.stdout.write(line);
+        out.write(line);
       }
     },
   };
 }
 
 export function configureLogging(options: LogOptions, sinks: { stdout: boolean } = { stdout: true }): Logger {
+  flushLogs();
+  destinations = [];
   const streams: pino.StreamEntry[] = [];
-  if (sinks.stdout) streams.push({ stream: options.format === 'pretty' ? prettyStream() : process.stdout, level: options.level as pino.Level });
+  if (sinks.stdout) {
+    const stdout = asyncDestination('stdout', 1, options.bufferBytes ?? LOG_BUFFER_BYTES);
+    streams.push({ stream: options.format === 'pretty' ? prettyStream(stdout) : stdout, level: options.level as pino.Level });
+  }
   if (options.file) {
     mkdirSync(dirname(options.file), { recursive: true });
-    streams.push({ stream: pino.destination({ dest: options.file, sync: true, mkdir: true }), level: options.level as pino.Level });
+    streams.push({ stream: asyncDestination('file', options.file, options.bufferBytes ?? LOG_BUFFER_BYTES), level: options.level as pino.Level });
   }
   for (const stream of extraStreams) streams.push({ stream, level: options.level as pino.Level });
   root = pino(
@@ -61,6 +103,30 @@ export function configureLogging(options: LogOptions, sinks: { stdout: boolean }
     pino.multistream(streams),
   );
   return root;
+}
+
+/** Lines dropped so far, per destination (stdout, file), because a reader was too slow. */
+export function droppedLogLines(): Record<string, number> {
+  return Object.fromEntries(dropped);
+}
+
+/**
+ * Writes out whatever the destinations still hold, synchronously: on shutdown and on a crash, so the last lines
+ * are not lost. A destination that cannot take them (a stalled pipe) is skipped, never waited for.
+ */
+export function flushLogs(): void {
+  for (const { boom, lastProgressAt } of destinations) {
+    // SonicBoom's own state: bytes still queued, and whether a background write is in flight.
+    const state = boom as unknown as { _len: number; _writing: boolean };
+    if (state._len === 0) continue;
+    // A background write stuck for a while means the reader stopped: a synchronous write would block for good.
+    if (state._writing && Date.now() - lastProgressAt > STALLED_MS) continue;
+    try {
+      boom.flushSync();
+    } catch {
+      /* EAGAIN on a full pipe, or a closed descriptor: what is left is dropped */
+    }
+  }
 }
 
 type LogFn = (objOrMsg: object | string, msg?: string) => void;
