@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { getLogger } from '../common/logging/logger';
+import { SingleFlight } from '../common/jobs/single-flight';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -18,7 +19,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 @Injectable()
 export class AuthRequestPurgeJob implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly pass = new SingleFlight<number>();
   private stopped = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly requests: AuthRequestsService, private readonly clock: Clock) {}
@@ -31,25 +32,16 @@ export class AuthRequestPurgeJob implements OnModuleInit, OnModuleDestroy {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.pass.settled();
   }
 
   /** One purge pass (also used by tests); overlapping calls share the pass in progress. */
   runOnce(): Promise<number> {
-    if (!this.running) {
-      this.running = this.requests.purgeExpired().then(
-        (count) => {
-          this.running = null;
-          if (count > 0) log.info({ count }, 'auth_request_purge.done');
-          return count;
-        },
-        (error: unknown) => {
-          this.running = null;
-          throw error;
-        },
-      );
-    }
-    return this.running;
+    return this.pass.run(async () => {
+      const count = await this.requests.purgeExpired();
+      if (count > 0) log.info({ count }, 'auth_request_purge.done');
+      return count;
+    });
   }
 
   private scheduleNext(): void {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { getLogger } from '../common/logging/logger';
+import { SingleFlight } from '../common/jobs/single-flight';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -13,7 +14,7 @@ const DAY_MS = 24 * HOUR_MS;
 @Injectable()
 export class TrashPurgeJob implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly pass = new SingleFlight<number>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly ciphers: CiphersService, private readonly clock: Clock) {}
 
@@ -28,26 +29,17 @@ export class TrashPurgeJob implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.pass.settled();
   }
 
   /** One purge pass (also used by tests); overlapping calls share the pass in progress. */
   runOnce(): Promise<number> {
     if (this.config.trashAutoDeleteDays <= 0) return Promise.resolve(0);
-    if (!this.running) {
+    return this.pass.run(async () => {
       const cutoff = new Date(this.clock.now().getTime() - this.config.trashAutoDeleteDays * DAY_MS);
-      this.running = this.ciphers.purgeTrashedBefore(cutoff).then(
-        (count) => {
-          this.running = null;
-          if (count > 0) log.info({ count }, 'trash_purge.done');
-          return count;
-        },
-        (error: unknown) => {
-          this.running = null;
-          throw error;
-        },
-      );
-    }
-    return this.running;
+      const count = await this.ciphers.purgeTrashedBefore(cutoff);
+      if (count > 0) log.info({ count }, 'trash_purge.done');
+      return count;
+    });
   }
 }
