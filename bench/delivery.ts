@@ -1,0 +1,38 @@
+/**
+ * npm run bench:delivery — delivery under write load on this server, the bare `ws` floor and, when
+ * VAULTWARDEN_BIN is set, Vaultwarden, one after the other in the same run (docs/performance.md).
+ * BENCH_USERS (100), BENCH_SOCKETS_PER_USER (10), BENCH_RATE (200 writes/s), BENCH_SECONDS (20), BENCH_TARGETS.
+ * Writes bench/results/delivery.json and prints a table.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeliveryResult, runDelivery } from './scenarios/delivery';
+import { selectedTargets } from './lib/targets';
+
+async function main(): Promise<void> {
+  const options = {
+    users: Number(process.env.BENCH_USERS ?? 100),
+    socketsPerUser: Number(process.env.BENCH_SOCKETS_PER_USER ?? 10),
+    rate: Number(process.env.BENCH_RATE ?? 200),
+    seconds: Number(process.env.BENCH_SECONDS ?? 20),
+  };
+  const results: DeliveryResult[] = [];
+  for (const target of selectedTargets()) {
+    console.log(`== ${target}`);
+    results.push(await runDelivery(target, options));
+  }
+  console.table(Object.fromEntries(results.map((r) => [r.target, {
+    sockets: r.sockets, writes: r.writes, failed: r.failedWrites, missing: r.missingDeliveries,
+    'start→recv p50': r.fromRequestStartMs.p50, 'p90': r.fromRequestStartMs.p90, 'p99': r.fromRequestStartMs.p99, max: r.fromRequestStartMs.max,
+    'resp→recv p99': r.fromResponseMs.p99, 'write p99': r.writeMs.p99, 'cpu %': r.serverCpuPercent,
+    'rss idle MB': r.rssIdleMb, 'KB/socket': r.rssPerSocketKb, 'rss after MB': r.rssAfterWritesMb,
+  }])));
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'delivery.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+/**
+ * Delivery under write load, per target: USERS accounts with SOCKETS_PER_USER MessagePack hub sockets each
+ * (held by a separate process), then RATE cipher creates a second for SECONDS, each by one of the users; every
+ * create must reach that user's sockets. Measured: delivery latency from the write's request start and from
+ * its response (p50/p90/p99/max), missing deliveries, write latency, the server's CPU during the writes, and
+ * its RSS idle, with the sockets open, and after the writes.
+ */
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createPbkdf2User, decodeJwtPayload, loginCipherRequest, passwordLogin, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
+import { distribution, Distribution } from '../lib/stats';
+import { sampleProcess, startTarget, Target, TargetKind } from '../lib/targets';
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+export interface DeliveryOptions { users: number; socketsPerUser: number; rate: number; seconds: number }
+
+export interface DeliveryResult {
+  target: TargetKind;
+  options: DeliveryOptions;
+  sockets: number;
+  writes: number;
+  failedWrites: number;
+  expectedDeliveries: number;
+  missingDeliveries: number;
+  fromRequestStartMs: Distribution;
+  fromResponseMs: Distribution;
+  writeMs: Distribution;
+  serverCpuPercent: number;
+  rssIdleMb: number;
+  rssWithSocketsMb: number;
+  rssAfterWritesMb: number;
+  rssPerSocketKb: number;
+}
+
+interface Writer { token: string; body: () => unknown }
+
+/** Accounts on the target (registered and logged in as the official clients do); the floor needs none. */
+async function provision(target: Target, users: number): Promise<Writer[]> {
+  if (target.kind === 'ws-floor') {
+    return Array.from({ length: users }, () => {
+      const token = randomUUID();
+      return { token, body: () => ({ type: 1 }) };
+    });
+  }
+  const writers: Writer[] = [];
+  // A few at a time: registration and login hash on the server, whose hashing gate turns a burst away (503).
+  for (let i = 0; i < users; i += 4) {
+    writers.push(...await Promise.all(Array.from({ length: Math.min(4, users - i) }, async () => {
+      const account: TestAccount = await createPbkdf2User(target.baseUrl, `bench-${randomUUID()}@example.com`, 'pw', 5_000);
+      const { access_token } = await passwordLogin(target.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
+      const userId = String(decodeJwtPayload(access_token).sub);
+      // Encrypted bodies made up front, so the load generator spends its time sending.
+      const bodies = Array.from({ length: 8 }, (_, n) => loginCipherRequest(account, userId, { name: `item ${n}`, username: 'u', password: 'p', uri: 'https://bench.example' }));
+      let next = 0;
+      return { token: access_token, body: () => bodies[next++ % bodies.length] };
+    })));
+  }
+  return writers;
+}
+
+type SwarmReply = { ready?: boolean; opened?: number; error?: string; frames?: number; receipts?: Record<string, number[]>; closed?: boolean };
+
+function swarm(): { ask(message: object, until: (reply: SwarmReply) => boolean): Promise<SwarmReply> } {
+  const child = fork(join(__dirname, '..', 'lib', 'delivery-swarm.js'), [], { stdio: 'inherit' });
+  return {
+    ask: (message, until) => new Promise((resolve, reject) => {
+      const listener = (reply: SwarmReply): void => {
+        if (reply.error) reject(new Error(reply.error));
+        else if (until(reply)) {
+          child.off('message', listener);
+          resolve(reply);
+        }
+      };
+      child.on('message', listener);
+      if (Object.keys(message).length > 0) child.send(message);
+    }),
+  };
+}
+
+export async function runDelivery(kind: TargetKind, options: DeliveryOptions): Promise<DeliveryResult> {
+  const target = await startTarget(kind);
+  try {
+    const writers = await provision(target, options.users);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const idle = sampleProcess(target.pid);
+    const sockets = swarm();
+    await sockets.ask({}, (r) => r.ready === true);
+    const opened = await sockets.ask({ open: { hubUrl: target.hubUrl, tokens: writers.map((w) => w.token), perToken: options.socketsPerUser } }, (r) => r.opened !== undefined);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const withSockets = sampleProcess(target.pid);
+
+    const writes: Array<{ id: string | null; start: number; end: number }> = [];
+    const total = options.rate * options.seconds;
+    const began = now();
+    const pending: Array<Promise<void>> = [];
+    for (let i = 0; i < total; i += 1) {
+      const due = began + (i * 1000) / options.rate;
+      const wait = due - now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const writer = writers[i % writers.length]!;
+      pending.push((async () => {
+        const start = now();
+        try {
+          const res = await fetch(`${target.baseUrl}/api/ciphers`, {
+            method: 'POST', headers: { Authorization: `Bearer ${writer.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(writer.body()),
+          });
+          const json = (await res.json()) as { id?: string };
+          writes.push({ id: res.ok && json.id ? json.id.toLowerCase() : null, start, end: now() });
+        } catch {
+          writes.push({ id: null, start, end: now() });
+        }
+      })());
+    }
+    await Promise.all(pending);
+    const cpuAfterWrites = sampleProcess(target.pid);
+    await new Promise((r) => setTimeout(r, 3_000)); // let the last deliveries land
+    const after = sampleProcess(target.pid);
+    const report = await sockets.ask({ report: true }, (r) => r.receipts !== undefined);
+    await sockets.ask({ close: true }, (r) => r.closed === true);
+
+    const fromStart: number[] = [];
+    const fromResponse: number[] = [];
+    let missing = 0;
+    for (const write of writes) {
+      if (!write.id) continue;
+      const times = report.receipts![write.id] ?? [];
+      missing += Math.max(0, options.socketsPerUser - times.length);
+      for (const at of times) {
+        fromStart.push(at - write.start);
+        fromResponse.push(at - write.end);
+      }
+    }
+    const elapsedMs = writes.reduce((m, w) => Math.max(m, w.end), began) - began;
+    const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
+    const ok = writes.filter((w) => w.id);
+    return {
+      target: kind,
+      options,
+      sockets: opened.opened ?? 0,
+      writes: writes.length,
+      failedWrites: writes.length - ok.length,
+      expectedDeliveries: ok.length * options.socketsPerUser,
+      missingDeliveries: missing,
+      fromRequestStartMs: distribution(fromStart),
+      fromResponseMs: distribution(fromResponse),
+      writeMs: distribution(ok.map((w) => w.end - w.start)),
+      serverCpuPercent: Math.round(((cpuAfterWrites.cpuMs - withSockets.cpuMs) / elapsedMs) * 1000) / 10,
+      rssIdleMb: mb(idle.rssKb),
+      rssWithSocketsMb: mb(withSockets.rssKb),
+      rssAfterWritesMb: mb(after.rssKb),
+      rssPerSocketKb: Math.round(((withSockets.rssKb - idle.rssKb) / Math.max(1, opened.opened ?? 1)) * 10) / 10,
+    };
+  } finally {
+    await target.stop();
+  }
+}
