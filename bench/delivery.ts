@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeliveryResult, runDelivery } from './scenarios/delivery';
+import { latencyCdfSpec, plotSvg } from './lib/plot';
 import { selectedTargets } from './lib/targets';
 
 async function main(): Promise<void> {
@@ -29,7 +30,13 @@ async function main(): Promise<void> {
   }])));
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'delivery.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+  const samples = Object.fromEntries(results.map((r) => [r.target, r.samples ?? []]));
+  const summary = results.map(({ samples: _samples, ...rest }) => rest);
+  writeFileSync(join(dir, 'delivery.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results: summary }, null, 2)}\n`);
+  const sockets = results[0]?.sockets ?? 0;
+  await plotSvg(join(dir, 'delivery-latency.svg'), latencyCdfSpec(
+    `Delivery latency from the write's request start (${sockets} sockets, ${options.rate} writes/s)`, samples));
+  console.log(`wrote ${join(dir, 'delivery.json')} and delivery-latency.svg`);
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

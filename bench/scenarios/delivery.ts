@@ -32,6 +32,8 @@ export interface DeliveryResult {
   rssWithSocketsMb: number;
   rssAfterWritesMb: number;
   rssPerSocketKb: number;
+  /** Every delivery latency from request start, for the plots (not written to the JSON). */
+  samples?: number[];
 }
 
 interface Writer { token: string; body: () => unknown }
@@ -151,6 +153,7 @@ export async function runDelivery(kind: TargetKind, options: DeliveryOptions): P
       rssWithSocketsMb: mb(withSockets.rssKb),
       rssAfterWritesMb: mb(after.rssKb),
       rssPerSocketKb: Math.round(((withSockets.rssKb - idle.rssKb) / Math.max(1, opened.opened ?? 1)) * 10) / 10,
+      samples: fromStart,
     };
   } finally {
     await target.stop();
