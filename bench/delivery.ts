@@ -18,9 +18,16 @@ async function main(): Promise<void> {
     seconds: Number(process.env.BENCH_SECONDS ?? 20),
   };
   const results: DeliveryResult[] = [];
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
   for (const target of selectedTargets()) {
     console.log(`== ${target}`);
-    results.push(await runDelivery(target, options));
+    try {
+      results.push(await runDelivery(target, options));
+    } catch (error) {
+      // One target failing leaves the others' figures: they are written below all the same.
+      console.error(`${target} failed:`, error);
+    }
   }
   console.table(Object.fromEntries(results.map((r) => [r.target, {
     sockets: r.sockets, writes: r.writes, failed: r.failedWrites, missing: r.missingDeliveries,
@@ -28,8 +35,6 @@ async function main(): Promise<void> {
     'resp→recv p99': r.fromResponseMs.p99, 'write p99': r.writeMs.p99, 'cpu %': r.serverCpuPercent,
     'rss idle MB': r.rssIdleMb, 'KB/socket': r.rssPerSocketKb, 'rss after MB': r.rssAfterWritesMb,
   }])));
-  const dir = join(__dirname, '..', '..', 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
   const samples = Object.fromEntries(results.map((r) => [r.target, r.samples ?? []]));
   const summary = results.map(({ samples: _samples, ...rest }) => rest);
   writeFileSync(join(dir, 'delivery.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results: summary }, null, 2)}\n`);
