@@ -66,7 +66,8 @@ export async function startTarget(kind: TargetKind, extraEnv: Record<string, str
   const base = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
   if (kind === 'vaultwave') {
-    const main = join(ROOT, 'dist', 'src', 'main.js');
+    // BENCH_VAULTWAVE_MAIN: another build of this server (an older commit, to compare before and after a change).
+    const main = process.env.BENCH_VAULTWAVE_MAIN ?? join(ROOT, 'dist', 'src', 'main.js');
     if (!existsSync(main)) throw new Error('dist/src/main.js is missing: npm run build first');
     child = spawn(process.execPath, [main], {
       env: {
