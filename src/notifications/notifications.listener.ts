@@ -27,7 +27,7 @@ export class NotificationsListener implements OnModuleInit {
   }
 
   private async deliver<K extends DomainEventName>(name: K, event: DomainEventMap[K]): Promise<void> {
-    const messages = await this.uow.read((db) => this.wire.translate(name, event, db));
+    const messages = await this.wire.translate(name, event, (work) => this.uow.read(work));
     for (const envelope of toEnvelopes(messages.filter((m) => m.channels.includes('hub')))) this.bus.publish(envelope);
   }
 }

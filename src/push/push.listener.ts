@@ -31,7 +31,7 @@ export class PushListener implements OnModuleInit {
 
   /** Every push message of the event becomes an outbox row to its user; `identifier` excludes the acting device. */
   private async enqueue<K extends DomainEventName>(name: K, event: DomainEventMap[K], tx: Tx): Promise<void> {
-    for (const m of await this.wire.translate(name, event, tx.manager)) {
+    for (const m of await this.wire.translate(name, event, (work) => work(tx.manager))) {
       if (!m.channels.includes('push') || m.to.kind !== 'user') continue;
       await this.outbox.enqueueSend(tx, {
         userId: m.to.userId, type: m.type, objectId: m.objectId, payload: m.relayPayload ?? m.payload,

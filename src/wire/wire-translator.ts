@@ -13,14 +13,21 @@ export abstract class RevisionDateSource {
   abstract revisionDates(db: EntityManager, userIds: string[]): Promise<Map<string, Date>>;
 }
 
+/** Runs `work` with a database handle. */
+export type DbReader = <T>(work: (db: EntityManager) => Promise<T>) => Promise<T>;
+
 /** Gives the pure wire table its context (the clock, revision dates) and returns its messages. */
 @Injectable()
 export class WireTranslator {
   constructor(private readonly dates: RevisionDateSource, private readonly clock: Clock) {}
 
-  async translate<K extends DomainEventName>(name: K, event: DomainEventMap[K], db: EntityManager): Promise<WireMessage[]> {
+  /**
+   * `read` gives the database when the event needs revision dates (types 4, 5, 10): the caller's transaction,
+   * or a read after commit. Every other event is translated without touching the database.
+   */
+  async translate<K extends DomainEventName>(name: K, event: DomainEventMap[K], read: DbReader): Promise<WireMessage[]> {
     const needed = revisionDatesNeeded(name, event);
-    const dates = needed.length > 0 ? await this.dates.revisionDates(db, needed) : new Map<string, Date>();
+    const dates = needed.length > 0 ? await read((db) => this.dates.revisionDates(db, needed)) : new Map<string, Date>();
     const now = this.clock.now();
     return toWireMessages(name, event, { now, revisionDate: (userId) => dates.get(userId) ?? now });
   }

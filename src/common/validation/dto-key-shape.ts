@@ -73,5 +73,5 @@ export function dtoKeyShape(cls: Constructor, keepsUnknown = false): KeyShape {
 
 /** Whether `cls` declares any validated property (so a body of that type has a shape to follow). */
 export function hasKeyShape(cls: unknown): cls is Constructor {
-  return typeof cls === 'function' && cls !== Object && declaredProperties(cls as Constructor).length > 0;
+  return typeof cls === 'function' && cls !== Object && dtoKeyShape(cls as Constructor).names.size > 0;
 }
