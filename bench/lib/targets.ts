@@ -59,6 +59,18 @@ function stopper(child: ChildProcess, folder: string): () => Promise<void> {
   };
 }
 
+/**
+ * The Node flags this server runs with: BENCH_VAULTWAVE_NODE_ARGS (space-separated, e.g. `--cpu-prof`) when
+ * set, else those of `npm start` in package.json, so the bench measures the server as it is started.
+ */
+export function vaultwaveNodeArgs(): string[] {
+  const asked = process.env.BENCH_VAULTWAVE_NODE_ARGS;
+  if (asked !== undefined) return asked.split(' ').filter(Boolean);
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const start = /^node\s+(.*?)\s*dist\/src\/main\.js/.exec(scripts.start ?? '');
+  return start?.[1] ? start[1].split(/\s+/).filter((a) => a.startsWith('--')) : [];
+}
+
 /** Passwords are hashed server-side at 100,000 iterations by both servers, so setting up accounts is quick. */
 export async function startTarget(kind: TargetKind, extraEnv: Record<string, string> = {}): Promise<Target> {
   const port = await freePort();
@@ -69,7 +81,7 @@ export async function startTarget(kind: TargetKind, extraEnv: Record<string, str
     // BENCH_VAULTWAVE_MAIN: another build of this server (an older commit, to compare before and after a change).
     const main = process.env.BENCH_VAULTWAVE_MAIN ?? join(ROOT, 'dist', 'src', 'main.js');
     if (!existsSync(main)) throw new Error('dist/src/main.js is missing: npm run build first');
-    child = spawn(process.execPath, [main], {
+    child = spawn(process.execPath, [...vaultwaveNodeArgs(), main], {
       env: {
         PATH: process.env.PATH, DATA_FOLDER: folder, ROCKET_ADDRESS: '127.0.0.1', ROCKET_PORT: String(port), DOMAIN: base,
         PASSWORD_ITERATIONS: '100000', LOG_LEVEL: 'info', LOG_FILE: join(folder, 'server.log'),

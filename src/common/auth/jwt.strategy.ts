@@ -12,7 +12,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(keys: SigningKeysService, tokens: TokenService, private readonly sessions: SessionService) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (_req: unknown, _raw: unknown, done: (err: Error | null, key?: string) => void) => done(null, keys.publicKeyPem),
+      secretOrKeyProvider: (_req: unknown, _raw: unknown, done: (err: Error | null, key?: string) => void) =>
+        // jsonwebtoken takes the parsed KeyObject (passport-jwt's types only know PEM text): parsed once, not per request.
+        done(null, keys.publicKey as unknown as string),
       algorithms: ['RS256'],
       issuer: tokens.issuer,
       jsonWebTokenOptions: { clockTolerance: 30 },

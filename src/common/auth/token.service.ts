@@ -62,17 +62,17 @@ export class TokenService {
       scope: subject.scope,
       amr: subject.amr,
     };
-    return { token: jwt.sign(claims, this.keys.privateKeyPem, { algorithm: 'RS256' }), expiresIn };
+    return { token: jwt.sign(claims, this.keys.privateKey, { algorithm: 'RS256' }), expiresIn };
   }
 
   /** A short-lived signed token for one purpose (email verification during registration). */
   signPurposeToken(purpose: string, subject: string, data: Record<string, string>, ttlSeconds: number): string {
-    return jwt.sign({ ...data, purpose, sub: subject }, this.keys.privateKeyPem, { algorithm: 'RS256', issuer: `${this.issuer}|${purpose}`, expiresIn: ttlSeconds });
+    return jwt.sign({ ...data, purpose, sub: subject }, this.keys.privateKey, { algorithm: 'RS256', issuer: `${this.issuer}|${purpose}`, expiresIn: ttlSeconds });
   }
 
   verifyPurposeToken(purpose: string, token: string): (Record<string, unknown> & { sub: string }) | null {
     try {
-      const claims = jwt.verify(token, this.keys.publicKeyPem, { algorithms: ['RS256'], issuer: `${this.issuer}|${purpose}` });
+      const claims = jwt.verify(token, this.keys.publicKey, { algorithms: ['RS256'], issuer: `${this.issuer}|${purpose}` });
       if (typeof claims !== 'object' || claims === null || claims.purpose !== purpose || typeof claims.sub !== 'string') return null;
       return claims as Record<string, unknown> & { sub: string };
     } catch {
@@ -83,7 +83,7 @@ export class TokenService {
   /** Verifies signature, algorithm, issuer, exp and nbf; returns the claims or null. Never throws. */
   verify(token: string): AccessTokenClaims | null {
     try {
-      const claims = jwt.verify(token, this.keys.publicKeyPem, { algorithms: ['RS256'], issuer: this.issuer, clockTolerance: CLOCK_TOLERANCE_SECONDS });
+      const claims = jwt.verify(token, this.keys.publicKey, { algorithms: ['RS256'], issuer: this.issuer, clockTolerance: CLOCK_TOLERANCE_SECONDS });
       return isUserClaims(claims) ? claims : null;
     } catch {
       return null;
