@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { storedTimestamp } from '../db/columns';
 import { UserEntity } from '../db/entities';
+import { rawQuery } from '../db/raw-sql';
 
 /** All SQL on users. */
 @Injectable()
@@ -26,20 +27,15 @@ export class UsersRepository {
     await db.getRepository(UserEntity).delete({ id });
   }
 
-  /** Moves the account revision date of each user to `date` (never backwards). */
+  /** Moves the account revision date of each user to `date` (never backwards). On every write: plain SQL. */
   async bumpRevisionDates(db: EntityManager, userIds: string[], date: Date): Promise<void> {
     if (userIds.length === 0) return;
-    await db
-      .createQueryBuilder()
-      .update(UserEntity)
-      .set({ revisionDate: date })
-      .where({ id: In(userIds) })
-      .andWhere('revision_date < :date', { date: storedTimestamp(date) })
-      .execute();
+    const ids = userIds.map((_id, i) => `$${i + 2}`).join(', ');
+    await rawQuery(db, `UPDATE users SET revision_date = $1 WHERE id IN (${ids}) AND revision_date < $1`, [storedTimestamp(date), ...userIds]);
   }
 
   async revisionDate(db: EntityManager, userId: string): Promise<Date | null> {
-    const row = await db.getRepository(UserEntity).findOne({ where: { id: userId }, select: { id: true, revisionDate: true } });
-    return row?.revisionDate ?? null;
+    const [row] = await rawQuery<{ revision_date: string }>(db, 'SELECT revision_date FROM users WHERE id = $1', [userId]);
+    return row ? new Date(row.revision_date) : null;
   }
 }

@@ -26,6 +26,8 @@ export interface PushConfig {
   retryBaseMs: number;
   retryMaxMs: number;
   timeoutMs: number;
+  /** Relay requests in flight at once (OutboxWorker lanes). */
+  relayConcurrency: number;
   /** Pending foldable sends of one user before they fold into one SyncVault. */
   userPendingMax: number;
 }
@@ -396,6 +398,7 @@ function parsePush(get: <T>(name: string) => T, problems: string[], warnings: st
     retryBaseMs: get<number>('PUSH_RETRY_BASE_MS'),
     retryMaxMs: get<number>('PUSH_RETRY_MAX_SECONDS') * 1000,
     timeoutMs: get<number>('PUSH_RELAY_TIMEOUT_SECONDS') * 1000,
+    relayConcurrency: get<number>('PUSH_RELAY_CONCURRENCY'),
     userPendingMax: get<number>('PUSH_USER_PENDING_MAX'),
   };
   const disabled: PushConfig = {

@@ -76,11 +76,12 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'PUSH_INSTALLATION_KEY', kind: 'secret', doc: 'Installation key from bitwarden.com/host; PUSH_INSTALLATION_KEY_FILE is accepted.' },
   { name: 'PUSH_RELAY_URI', kind: 'string', default: 'https://push.bitwarden.com', doc: 'Relay base URL: https://push.bitwarden.com (US) or https://api.bitwarden.eu (EU); must match the region of the installation.' },
   { name: 'PUSH_IDENTITY_URI', kind: 'string', default: 'https://identity.bitwarden.com', doc: 'Identity base URL for the relay token: https://identity.bitwarden.com (US) or https://identity.bitwarden.eu (EU).' },
-  { name: 'PUSH_RATE_BURST', kind: 'integer', default: '5', min: 1, max: 1000, doc: 'Relay requests that may be sent at once (token bucket size).' },
+  { name: 'PUSH_RATE_BURST', kind: 'integer', default: '5', min: 1, max: 1000, doc: 'Relay requests that may be started back to back before PUSH_RATE_PER_SECOND applies (token bucket size); PUSH_RELAY_CONCURRENCY bounds how many are in flight.' },
   { name: 'PUSH_RATE_PER_SECOND', kind: 'integer', default: '1', min: 1, max: 1000, doc: 'Relay requests per second after the burst (token bucket refill).' },
   { name: 'PUSH_RETRY_BASE_MS', kind: 'integer', default: '1000', min: 10, max: 60000, doc: 'First retry delay after a failed relay request; doubles on each failure (with jitter).' },
   { name: 'PUSH_RETRY_MAX_SECONDS', kind: 'integer', default: '300', min: 1, max: 86400, doc: 'Longest retry delay after failed relay requests.' },
   { name: 'PUSH_RELAY_TIMEOUT_SECONDS', kind: 'integer', default: '10', min: 1, max: 300, doc: 'Timeout of one relay or relay-identity request.' },
+  { name: 'PUSH_RELAY_CONCURRENCY', kind: 'integer', default: '4', min: 1, max: 64, doc: 'Relay requests in flight at once (each user\'s pushes still go one at a time, in order); a slow relay answer then holds up one lane, not every user.' },
   { name: 'PUSH_USER_PENDING_MAX', kind: 'integer', default: '20', min: 1, max: 10000, doc: 'Pending relay sends one user may have that a SyncVault covers (folder, cipher, send, settings changes); beyond it they fold into one SyncVault. LogOut and login-request pushes are never folded.' },
   // --- Obsolete (Vaultwarden <= 1.30) ---
   { name: 'WEBSOCKET_ENABLED', kind: 'string', obsolete: 'ENABLE_WEBSOCKET', doc: 'Obsolete, ignored with a warning: the hubs are served on the main port (see ENABLE_WEBSOCKET).' },

@@ -24,7 +24,7 @@ describe('push configuration (notifications.md §10.1)', () => {
     expect(config.push).toEqual({
       enabled: false, installationId: null, installationKey: null,
       relayUri: 'https://push.bitwarden.com', identityUri: 'https://identity.bitwarden.com',
-      rateBurst: 5, ratePerSecond: 1, retryBaseMs: 1000, retryMaxMs: 300_000, timeoutMs: 10_000, userPendingMax: 20,
+      rateBurst: 5, ratePerSecond: 1, retryBaseMs: 1000, retryMaxMs: 300_000, timeoutMs: 10_000, relayConcurrency: 4, userPendingMax: 20,
     });
     expect(warnings.filter((w) => w.includes('PUSH'))).toEqual([]);
   });
@@ -54,9 +54,9 @@ describe('push configuration (notifications.md §10.1)', () => {
     expect(config.push).toMatchObject({ enabled: true, installationId: ID, installationKey: KEY });
   });
 
-  it('rate and retry knobs are read', () => {
-    const { config } = loadConfig({ ...enabled, PUSH_RATE_BURST: '10', PUSH_RATE_PER_SECOND: '3', PUSH_RETRY_BASE_MS: '250', PUSH_RETRY_MAX_SECONDS: '60', PUSH_RELAY_TIMEOUT_SECONDS: '5' });
-    expect(config.push).toMatchObject({ rateBurst: 10, ratePerSecond: 3, retryBaseMs: 250, retryMaxMs: 60_000, timeoutMs: 5000 });
+  it('rate, retry, timeout and concurrency knobs are read', () => {
+    const { config } = loadConfig({ ...enabled, PUSH_RATE_BURST: '10', PUSH_RATE_PER_SECOND: '3', PUSH_RETRY_BASE_MS: '250', PUSH_RETRY_MAX_SECONDS: '60', PUSH_RELAY_TIMEOUT_SECONDS: '5', PUSH_RELAY_CONCURRENCY: '16' });
+    expect(config.push).toMatchObject({ rateBurst: 10, ratePerSecond: 3, retryBaseMs: 250, retryMaxMs: 60_000, timeoutMs: 5000, relayConcurrency: 16 });
   });
 
   it.each([
@@ -77,6 +77,8 @@ describe('push configuration (notifications.md §10.1)', () => {
     ['EU relay with US identity', { ...enabled, PUSH_RELAY_URI: 'https://api.bitwarden.eu' }, /^PUSH_RELAY_URI: api.bitwarden.eu \(EU\) and PUSH_IDENTITY_URI identity.bitwarden.com \(US\) are in different regions/],
     ['PUSH_ENABLED not a boolean', { ...enabled, PUSH_ENABLED: 'on' }, /^PUSH_ENABLED: "on" is not a boolean/],
     ['burst out of range', { ...enabled, PUSH_RATE_BURST: '0' }, /^PUSH_RATE_BURST: 0 is out of range/],
+    ['no relay lane', { ...enabled, PUSH_RELAY_CONCURRENCY: '0' }, /^PUSH_RELAY_CONCURRENCY: 0 is out of range/],
+    ['too many relay lanes', { ...enabled, PUSH_RELAY_CONCURRENCY: '65' }, /^PUSH_RELAY_CONCURRENCY: 65 is out of range/],
     ['rate not a number', { ...enabled, PUSH_RATE_PER_SECOND: 'fast' }, /^PUSH_RATE_PER_SECOND: "fast" is not a whole number/],
   ])('%s stops the start with one line naming the variable', (_name, env, pattern) => {
     const problems = problemsOf(env as Record<string, string>);

@@ -33,20 +33,30 @@ export interface RelayState {
 }
 
 /**
- * Drains the push outbox (notifications.md §10.8, §10.10): after every commit that wrote rows, and on a timer
- * for retries. One row at a time, each claimed with a lease (several instances may share the table), in the
- * order of delivery-policy.ts: order per user; across users LogOut first, then round-robin (the user served
- * longest ago), so one user's backlog never holds up the others. Relay calls go through the token bucket,
- * never inside a transaction, and never in a request: the HTTP request that caused a row never waits for it.
+ * Drains the push outbox (notifications.md §10.8, §10.10): after every commit that wrote rows, on a timer for
+ * retries, and whenever a relay call ends. Rows are claimed one after the other, each with a lease (several
+ * instances may share the table), in the order of delivery-policy.ts: order per user; across users LogOut
+ * first, then round-robin (the user served longest ago), so one user's backlog never holds up the others.
+ * Up to PUSH_RELAY_CONCURRENCY relay calls are in flight at once ("lanes"), so a slow relay answer holds up
+ * one lane, not every user. Per user they still go one at a time: a row waits for every earlier pending row of
+ * its user, leased (in flight) or not (`OutboxRepository.heads`; only a LogOut may pass the user's sends), and
+ * the end of a call wakes the worker for the user's next row. Relay calls go through the token bucket, never inside a transaction, and never in a
+ * request: the HTTP request that caused a row never waits for it. A pause (429, no relay token) stops the
+ * claiming; calls already in flight finish.
  */
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly bucket: TokenBucket;
   private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
+  /** Relay calls in flight (each one resolves, never rejects, once its row is settled). */
+  private readonly inFlight = new Set<Promise<void>>();
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private pausedUntil = 0;
+  /** End of the pause the latest counted token failure / 429 set: failures of calls in flight meanwhile count once. */
+  private tokenPauseUntil = 0;
+  private ratePauseUntil = 0;
   private tokenRejections = 0;
   private tokenFailures = 0;
   private rateLimits = 0;
@@ -73,12 +83,15 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     });
   }
 
+  /** Stops claiming, abandons the relay calls in flight, and waits until the drain and every call have settled. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     this.relay.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    // Once the drain has ended no call starts (wake() is a no-op now); those in flight release their rows.
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   /** Relay state for diagnostics. */
@@ -115,6 +128,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         this.schedule(this.pausedUntil);
         return;
       }
+      if (this.inFlight.size >= this.config.push.relayConcurrency) {
+        // Every lane is busy: wait for one call to end, then look at the pause and the bucket again.
+        await Promise.race(this.inFlight);
+        continue;
+      }
       try {
         await this.bucket.ready(this.stopping.signal);
       } catch {
@@ -123,11 +141,29 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       const row = await this.claimNext();
       if (!row) break;
       this.bucket.tryTake();
-      await this.deliver(row);
+      this.start(row);
     }
     if (this.stopping.signal.aborted) return;
     const next = await this.uow.read((db) => this.repo.nextDueAt(db, this.clock.now()));
     this.schedule(next ? next.getTime() : Date.now() + POLL_MS);
+  }
+
+  /**
+   * Sends `row` in a lane of its own. When the call has settled the worker is woken: the user's next row is now
+   * at the head of its queue, and a lane is free.
+   */
+  private start(row: PushOutboxEntity): void {
+    const call: Promise<void> = this.deliver(row)
+      .catch((error: unknown) => {
+        // The row keeps its lease until it lapses, then is taken again.
+        log.error({ outboxId: row.id, err: error instanceof Error ? error.message : String(error) }, 'push.outbox_worker_failed');
+        this.schedule(Date.now() + this.config.push.retryBaseMs);
+      })
+      .finally(() => {
+        this.inFlight.delete(call);
+        this.wake();
+      });
+    this.inFlight.add(call);
   }
 
   private schedule(at: number): void {
@@ -201,9 +237,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         return;
       }
       case 'rate-limited': {
-        this.rateLimits += 1;
+        // Calls that were in flight when the first 429 came back are part of the same limit: counted once.
+        if (now.getTime() >= this.ratePauseUntil) this.rateLimits += 1;
         const wait = outcome.retryAfterMs ?? backoffDelay(this.rateLimits, this.config.push.retryBaseMs, this.config.push.retryMaxMs);
         this.pause(now.getTime() + wait);
+        this.ratePauseUntil = Math.max(this.ratePauseUntil, now.getTime() + wait);
         this.state.lastError = `429: rate limited for ${wait} ms`;
         await this.uow.run((tx) => this.repo.reschedule(tx.manager, row.id, new Date(now.getTime() + wait), row.attempts, this.state.lastError));
         log.warn({ ...where, status: 429, retryAfterMs: outcome.retryAfterMs, pauseMs: wait }, 'push.relay_rate_limited');
@@ -230,21 +268,27 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** No relay token: the whole outbox waits. A rejection (wrong id/key/region) waits 1 min doubling to 1 h. */
+  /**
+   * No relay token: the whole outbox waits. A rejection (wrong id/key/region) waits 1 min doubling to 1 h.
+   * Calls in flight share one token refresh, so they fail together: a failure reported while the pause of an
+   * earlier one still runs is the same failure, and neither counted nor logged again.
+   */
   private onTokenFailure(outcome: Extract<RelayOutcome, { kind: 'token' }>): void {
+    this.state.lastError = `relay token: ${outcome.message}`;
+    if (outcome.rejected) this.state.misconfigured = `relay token refused (${outcome.status ?? 'no status'}): ${outcome.message}`;
+    if (Date.now() < this.tokenPauseUntil) return;
     let wait: number;
     if (outcome.rejected) {
       this.tokenRejections += 1;
       wait = Math.min(TOKEN_REJECTED_BASE_MS * 2 ** Math.min(this.tokenRejections - 1, 20), TOKEN_REJECTED_MAX_MS);
-      this.state.misconfigured = `relay token refused (${outcome.status ?? 'no status'}): ${outcome.message}`;
       log.error({ status: outcome.status, message: outcome.message, retryInMs: wait, identityUri: this.config.push.identityUri }, 'push.relay_token_rejected');
     } else {
       this.tokenFailures += 1;
       wait = outcome.retryAfterMs ?? backoffDelay(this.tokenFailures, this.config.push.retryBaseMs, this.config.push.retryMaxMs);
       log.warn({ status: outcome.status, message: outcome.message, retryInMs: wait }, 'push.relay_token_unavailable');
     }
-    this.state.lastError = `relay token: ${outcome.message}`;
     this.pause(Date.now() + wait);
+    this.tokenPauseUntil = Date.now() + wait;
   }
 
   private pause(until: number): void {
