@@ -9,6 +9,8 @@ import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeJwtPayload, loginCipherRequest, makePbkdf2Account, passwordLogin, registerAccount, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
+import { latencyCdfSpec } from '../lib/plot';
+import { Scenario } from '../lib/scenario';
 import { distribution, Distribution } from '../lib/stats';
 import { sampleProcess, startTarget, Target, TargetKind } from '../lib/targets';
 
@@ -162,3 +164,37 @@ export async function runDelivery(kind: TargetKind, options: DeliveryOptions): P
     await target.stop();
   }
 }
+
+/** The delivery scenario for the suite: BENCH_USERS (1000), BENCH_SOCKETS_PER_USER (10), BENCH_RATE (200), BENCH_SECONDS (20). */
+export const deliveryScenario: Scenario = {
+  name: 'delivery',
+  title: 'delivery under write load: latency from request start and from response, CPU, memory',
+  async run(targets) {
+    const options: DeliveryOptions = {
+      users: Number(process.env.BENCH_USERS ?? 1000),
+      socketsPerUser: Number(process.env.BENCH_SOCKETS_PER_USER ?? 10),
+      rate: Number(process.env.BENCH_RATE ?? 200),
+      seconds: Number(process.env.BENCH_SECONDS ?? 20),
+    };
+    const results: DeliveryResult[] = [];
+    for (const target of targets) {
+      console.log(`delivery: ${target}`);
+      results.push(await runDelivery(target, options));
+    }
+    const table = Object.fromEntries(results.map((r) => [r.target, {
+      sockets: r.sockets, writes: r.writes, failed: r.failedWrites, missing: r.missingDeliveries,
+      'start→recv p50': r.fromRequestStartMs.p50, p90: r.fromRequestStartMs.p90, p99: r.fromRequestStartMs.p99, max: r.fromRequestStartMs.max,
+      'resp→recv p99': r.fromResponseMs.p99, 'write p99': r.writeMs.p99, 'cpu %': r.serverCpuPercent,
+      'rss idle MB': r.rssIdleMb, 'KB/socket': r.rssPerSocketKb, 'rss after MB': r.rssAfterWritesMb,
+    }]));
+    const samples = Object.fromEntries(results.map((r) => [r.target, r.samples ?? []]));
+    return {
+      results: { options, targets: results.map(({ samples: _samples, ...rest }) => rest) },
+      table,
+      plots: [{
+        file: 'delivery-latency.svg',
+        spec: latencyCdfSpec(`Delivery latency from the write's request start (${results[0]?.sockets ?? 0} sockets, ${options.rate} writes/s)`, samples),
+      }],
+    };
+  },
+};

@@ -1,22 +1,21 @@
 /**
- * npm run bench: write latency of the vault API while the hub fans out, measured as ratios against a
- * baseline taken in the same run (no absolute thresholds). Scenarios:
- *   baseline      cipher creates with no hub socket open
- *   fanout        the same with N sockets of the same user connected (each create is delivered to all of them)
- *   slow-readers  the same with N sockets of which 10% never read
- *   login-storm   honest-login latency and hub delivery latency (create → receipt on another device's socket),
- *                 quiet and then while a separate process sends BENCH_STORM_RATE (200) wrong-password logins a
- *                 second from ever-new addresses, with the production hash cost (600,000 iterations): on the
- *                 owner's account (`account`), and sprayed over unknown emails (`spray`, every guess hashes)
- * Results are printed and written to bench/results/latest.json.
+ * The two in-process scenarios (this server only, started by the test harness in the bench's own process, at
+ * LOG_LEVEL=warn), measured as ratios against a baseline taken in the same run:
+ *   fanout       cipher-write latency with no hub socket open (baseline), with BENCH_SOCKETS (1000) sockets of
+ *                the same user connected (each create is delivered to all of them), and with 10% of them never
+ *                reading; BENCH_REQUESTS (300) creates each
+ *   login-storm  honest-login latency and hub delivery latency (create → receipt on another device's socket),
+ *                quiet and then while a separate process sends BENCH_STORM_RATE (200) wrong-password logins a
+ *                second from ever-new addresses, with the production hash cost (600,000 iterations): on the
+ *                owner's account (`account`), and sprayed over unknown emails (`spray`, every guess hashes)
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
-import { createTestApp, TestApp } from '../test/support/app';
-import { HubClient } from '../test/support/hub-client';
-import { createLoginItem, createPbkdf2User, passwordLogin, TestAccount, WEB_VAULT } from '../test/support/test-crypto';
+import { createTestApp, TestApp } from '../../test/support/app';
+import { HubClient } from '../../test/support/hub-client';
+import { createLoginItem, createPbkdf2User, passwordLogin, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
+import { Scenario } from '../lib/scenario';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -73,7 +72,7 @@ async function honestTraffic(t: TestApp, account: TestAccount, device: string, w
 
 /** Starts the storm in its own process; `stop()` ends it and returns what it sent and got back. */
 function startStorm(t: TestApp, email: string, mode: StormMode): Promise<{ stop(): Promise<{ sent: number; seconds: number; statuses: Record<string, number> }> }> {
-  const child = fork(join(__dirname, 'login-storm.js'), [t.baseUrl, email, String(STORM_RATE), mode], { stdio: 'inherit' });
+  const child = fork(join(__dirname, '..', 'lib', 'storm-process.js'), [t.baseUrl, email, String(STORM_RATE), mode], { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (message: { ready?: boolean }) => {
       if (!message.ready) return reject(new Error('storm failed to start'));
@@ -140,7 +139,7 @@ interface Swarm { stop(): Promise<number>; settle(): Promise<number> }
 /** Opens `count` hub sockets in a child process; `stop()` closes them and returns how many frames arrived. */
 function openSockets(t: TestApp, token: string, count: number, slowShare: number): Promise<Swarm> {
   const url = `${t.baseUrl.replace('https://', 'wss://')}/notifications/hub`;
-  const child = fork(join(__dirname, 'socket-swarm.js'), [url, token, String(count), String(slowShare)], { stdio: 'inherit' });
+  const child = fork(join(__dirname, '..', 'lib', 'socket-swarm.js'), [url, token, String(count), String(slowShare)], { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (message: { ready?: boolean; error?: string }) => {
       if (!message.ready) return reject(new Error(message.error ?? 'swarm failed'));
@@ -165,7 +164,7 @@ function openSockets(t: TestApp, token: string, count: number, slowShare: number
   });
 }
 
-async function main(): Promise<void> {
+async function fanout(): Promise<Record<string, unknown>> {
   const t = await createTestApp({ HUB_MAX_CONNECTIONS_PER_USER: String(SOCKETS + 10), HUB_MAX_CONNECTIONS_PER_IP: String(SOCKETS + 10), LOG_LEVEL: 'warn' });
   try {
     const account = await createPbkdf2User(t.baseUrl, `bench-${randomUUID()}@example.com`, 'pw', 5_000);
@@ -176,57 +175,71 @@ async function main(): Promise<void> {
     const baseline = await timeCreates(t, writer, account);
 
     const fan = await openSockets(t, listener, SOCKETS, 0);
-    const fanout = await timeCreates(t, writer, account);
+    const fanoutMs = await timeCreates(t, writer, account);
     const fanReceived = await fan.settle();
     await fan.stop();
 
     const slow = await openSockets(t, listener, SOCKETS, 0.1);
     const slowReaders = await timeCreates(t, writer, account);
     await slow.stop();
-
-    const result = {
-      date: new Date().toISOString(),
-      node: process.version,
+    return {
       sockets: SOCKETS,
       requests: REQUESTS,
       baselineMs: baseline,
-      fanoutMs: fanout,
+      fanoutMs,
       slowReadersMs: slowReaders,
       ratios: {
-        fanoutP50: fanout.p50 / baseline.p50,
-        fanoutP95: fanout.p95 / baseline.p95,
+        fanoutP50: fanoutMs.p50 / baseline.p50,
+        fanoutP95: fanoutMs.p95 / baseline.p95,
         slowReadersP50: slowReaders.p50 / baseline.p50,
         slowReadersP95: slowReaders.p95 / baseline.p95,
       },
-      /** Frames the fan-out sockets received in all (handshake replies, catch-up, pings and updates); */
-      /** a socket whose queue overflowed got one SyncVault instead of the updates it missed. */
+      /** Frames the fan-out sockets received in all (handshake replies, catch-up, pings and updates); a socket */
+      /** whose queue overflowed got one SyncVault instead of the updates it missed. */
       framesReceivedByFanoutSockets: fanReceived,
       updatesSent: SOCKETS * REQUESTS,
-      loginStorm: {} as Record<StormMode, Record<string, unknown>>,
     };
-    console.table({
-      baseline: baseline,
-      [`fanout ${SOCKETS} sockets`]: fanout,
-      [`${SOCKETS} sockets, 10% not reading`]: slowReaders,
-    });
-    console.log('ratios against baseline:', result.ratios);
-    await t.close();
-    for (const mode of (process.env.BENCH_STORM_MODES ?? 'account,spray').split(',') as StormMode[]) {
-      result.loginStorm[mode] = await loginStorm(mode);
-      console.log(`login storm (${mode}):`, JSON.stringify(result.loginStorm[mode], null, 2));
-    }
-    const dir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await t.close().catch(() => undefined);
+    await t.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
+const round = (v: number): number => Math.round(v * 10) / 10;
+const row = (s: Stats): Record<string, number> => ({ p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), mean: round(s.mean) });
+
+/** In-process fan-out (this server only; the other targets are not used). */
+export const fanoutScenario: Scenario = {
+  name: 'fanout',
+  title: 'cipher-write latency while the hub fans each change out (in-process, ratios to a no-socket baseline)',
+  async run() {
+    const result = await fanout();
+    const ms = result as unknown as { baselineMs: Stats; fanoutMs: Stats; slowReadersMs: Stats };
+    return {
+      results: result,
+      table: {
+        baseline: row(ms.baselineMs),
+        [`fanout ${SOCKETS} sockets`]: row(ms.fanoutMs),
+        [`${SOCKETS} sockets, 10% not reading`]: row(ms.slowReadersMs),
+      },
+    };
   },
-);
+};
+
+/** Login storm on this server (in-process), in the modes of BENCH_STORM_MODES (account,spray). */
+export const loginStormScenario: Scenario = {
+  name: 'login-storm',
+  title: 'honest logins and hub delivery while 200 wrong-password logins a second arrive',
+  async run() {
+    const results: Record<string, Record<string, unknown>> = {};
+    const table: Record<string, Record<string, string | number>> = {};
+    for (const mode of (process.env.BENCH_STORM_MODES ?? 'account,spray').split(',') as StormMode[]) {
+      const result = await loginStorm(mode);
+      results[mode] = result;
+      const quiet = result.quiet as StormSample;
+      const storm = result.storm as StormSample;
+      table[`${mode}: quiet`] = { 'login p50': round(quiet.loginMs.p50), 'login p99': round(quiet.loginMs.p99), 'delivery p50': round(quiet.deliveryMs.p50), 'delivery p99': round(quiet.deliveryMs.p99) };
+      table[`${mode}: storm`] = { 'login p50': round(storm.loginMs.p50), 'login p99': round(storm.loginMs.p99), 'delivery p50': round(storm.deliveryMs.p50), 'delivery p99': round(storm.deliveryMs.p99) };
+    }
+    return { results, table };
+  },
+};
