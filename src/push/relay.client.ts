@@ -73,9 +73,11 @@ export class RelayClient {
   /** Posts `body` (JSON text) for `action`. Never throws. */
   async call(action: RelayAction, body: string): Promise<RelayOutcome> {
     try {
-      let response = await this.post(action, body, await this.token());
+      const used = await this.token();
+      let response = await this.post(action, body, used);
       if (response.status === 401) {
-        this.cached = null;
+        // Only the token that was refused is dropped: calls in flight that got the same 401 share one refresh.
+        if (this.cached?.value === used) this.cached = null;
         response = await this.post(action, body, await this.token());
         if (response.status === 401) return { kind: 'transient', status: 401, message: 'the relay rejected a freshly issued token (401)' };
       }
