@@ -8,9 +8,11 @@
  *   churn    every second BENCH_SOAK_CHURN (0.02) of the sockets held (40 of 2,000) are closed cleanly and
  *            opened again with the same token, taken from the churning half
  * Measured: the server's RSS (/proc) every 10 s, reported as the start (sockets open, before any write),
- * the maximum, the last, and the least-squares slope over the second half in MB a minute (a plateau is a
- * slope near 0); the server's CPU; write latency and errors; deliveries of each create to the stable sockets
- * of its user, received against expected; reconnects done, failed opens and unexpected closes.
+ * the maximum, the last, and the least-squares slope over the second half in MB a minute, of every sample
+ * and of each minute's lowest (a plateau is a slope near 0; with a garbage collector's saw, the minimums are
+ * the steadier sign); the server's CPU; write latency (overall, and p99 minute by minute) and errors;
+ * deliveries of each create to the stable sockets of its user, received against expected; reconnects done,
+ * failed opens and unexpected closes.
  *
  * 2,000 sockets plus the churn's TIME_WAIT ports fit the defaults; `ulimit -n` must allow 2,100 descriptors.
  */
@@ -38,8 +40,10 @@ export interface SoakResult {
   rssStartMb: number;
   rssMaxMb: number;
   rssLastMb: number;
-  /** Least-squares slope of RSS over the second half of the soak. */
+  /** Least-squares slope of RSS over the second half of the soak, of every sample and of each minute's lowest
+   * (a garbage-collected server's RSS is a saw: the minimums are what it keeps). */
   secondHalfSlopeMbPerMin: number;
+  secondHalfMinimaSlopeMbPerMin: number;
   /** RSS at each whole minute (the first sample at or after it). */
   rssEveryMinuteMb: number[];
   serverCpuPercent: number;
@@ -49,6 +53,8 @@ export interface SoakResult {
   writeErrors: Record<string, number>;
   skippedWrites: number;
   writeMs: Distribution;
+  /** Write latency p99 in each minute: does the server slow down as its data grows? */
+  writeP99ByMinuteMs: number[];
   expectedDeliveries: number;
   receivedDeliveries: number;
   reconnects: number;
@@ -92,7 +98,7 @@ export async function runSoak(kind: TargetKind, options: SoakOptions): Promise<S
     sampler = setInterval(() => samples.push({ minutes: minutesNow(), rssMb: mb(sampleProcess(target.pid).rssKb) }), SAMPLE_MS);
     await swarm.churn(options.churn, target.hubUrl);
 
-    const writes: Array<{ user: number; id: string | null; ms: number }> = [];
+    const writes: Array<{ user: number; id: string | null; minute: number; ms: number }> = [];
     const writeErrors: Record<string, number> = {};
     let skipped = 0;
     let inFlight = 0;
@@ -120,7 +126,7 @@ export async function runSoak(kind: TargetKind, options: SoakOptions): Promise<S
         } catch {
           writeErrors.network = (writeErrors.network ?? 0) + 1;
         }
-        writes.push({ user, id, ms: performance.now() - start });
+        writes.push({ user, id, minute: Math.floor((start - began) / 60_000), ms: performance.now() - start });
         inFlight -= 1;
       })();
       if (i > 0 && i % (options.rate * 60) === 0) {
@@ -147,20 +153,26 @@ export async function runSoak(kind: TargetKind, options: SoakOptions): Promise<S
     const half = samples.filter((s) => s.minutes >= options.minutes / 2);
     const ok = writes.filter((w) => w.id);
     const rssEveryMinuteMb: number[] = [];
+    const minima: Array<{ x: number; y: number }> = [];
     for (let m = 0; m <= options.minutes; m += 1) {
       const at = samples.find((s) => s.minutes >= m - 1 / 120);
       if (at) rssEveryMinuteMb.push(at.rssMb);
+      // Whole minutes of the soak only (the sample taken after it stands alone).
+      const within = half.filter((s) => s.minutes >= m && s.minutes < m + 1);
+      if (m < options.minutes && within.length > 0) minima.push({ x: m + 0.5, y: Math.min(...within.map((s) => s.rssMb)) });
     }
+    const writeP99ByMinuteMs = Array.from({ length: Math.ceil(options.minutes) }, (_, m) => distribution(ok.filter((w) => w.minute === m).map((w) => w.ms)).p99);
     return {
       target: kind, options,
       rssStartMb: samples[0]!.rssMb,
       rssMaxMb: Math.max(...samples.map((s) => s.rssMb)),
       rssLastMb: samples.at(-1)!.rssMb,
       secondHalfSlopeMbPerMin: Math.round(leastSquaresSlope(half.map((s) => ({ x: s.minutes, y: s.rssMb }))) * 100) / 100,
+      secondHalfMinimaSlopeMbPerMin: Math.round(leastSquaresSlope(minima) * 100) / 100,
       rssEveryMinuteMb,
       serverCpuPercent: Math.round(((cpuEnd.cpuMs - cpuStart.cpuMs) / elapsedMs) * 1000) / 10,
       writes: writes.length, failedWrites: writes.length - ok.length, writeErrors, skippedWrites: skipped,
-      writeMs: distribution(ok.map((w) => w.ms)),
+      writeMs: distribution(ok.map((w) => w.ms)), writeP99ByMinuteMs,
       expectedDeliveries: expected, receivedDeliveries: received,
       reconnects: stats.churnReopened, failedOpens: stats.openFailures, unexpectedCloses: stats.unexpectedCloses, socketsOpenAtEnd: stats.open,
       samples,
@@ -196,6 +208,7 @@ export const soakScenario: Scenario = {
     for (const r of results) {
       table[r.target] = {
         'RSS start MB': r.rssStartMb, 'RSS max MB': r.rssMaxMb, 'RSS last MB': r.rssLastMb, 'slope 2nd half MB/min': r.secondHalfSlopeMbPerMin,
+        'of minute minima': r.secondHalfMinimaSlopeMbPerMin,
         'CPU %': r.serverCpuPercent, writes: r.writes, 'failed writes': r.failedWrites + r.skippedWrites, 'write p99 ms': r.writeMs.p99,
         deliveries: `${r.receivedDeliveries}/${r.expectedDeliveries}`, reconnects: r.reconnects, 'failed opens': r.failedOpens,
         'unexpected closes': Object.values(r.unexpectedCloses).reduce((s, n) => s + n, 0),
