@@ -2,12 +2,13 @@
  * npm run bench: the benchmark suite (docs/performance.md). Runs the scenarios one after the other, each on
  * this server, the bare `ws` floor and, when VAULTWARDEN_BIN points to a build, Vaultwarden (BENCH_TARGETS
  * narrows the targets). For each scenario it writes bench/results/<name>.json, renders its plots to
- * bench/results/*.svg and prints its table; bench/results/summary.md collects the tables of the run.
+ * bench/results/*.svg and prints its table as Markdown to bench/results/<name>.md; summary.md collects the
+ * latest table of every scenario (so scenarios may be run separately, e.g. the soak on fewer targets).
  *   BENCH_SCENARIOS  comma-separated names (default: every scenario below, in this order)
  * Each scenario's own variables are in its file's header. One scenario failing leaves the others' results.
  */
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plotSvg } from './lib/plot';
 import { Scenario } from './lib/scenario';
@@ -38,7 +39,6 @@ async function main(): Promise<void> {
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-  const summary: string[] = [`# Bench run ${new Date().toISOString()}`, '', `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}. Targets: ${targets.join(', ')}.`];
   let failures = 0;
   for (const scenario of scenarios) {
     console.log(`\n=== ${scenario.name}: ${scenario.title}`);
@@ -49,15 +49,20 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, `${scenario.name}.json`), `${JSON.stringify({ date: new Date().toISOString(), machine, targets, seconds, results: output.results, table: output.table }, null, 2)}\n`);
       for (const plot of output.plots ?? []) await plotSvg(join(dir, plot.file), plot.spec);
       console.table(output.table);
-      summary.push('', `## ${scenario.name}: ${scenario.title} (${seconds} s)`, '', markdown(output.table));
-      for (const plot of output.plots ?? []) summary.push('', `![${scenario.name}](${plot.file})`);
+      const section = [
+        `## ${scenario.name}: ${scenario.title}`, '',
+        `${new Date().toISOString()}, ${seconds} s; ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; targets: ${targets.join(', ')}.`, '',
+        markdown(output.table),
+        ...(output.plots ?? []).map((plot) => `\n![${scenario.name}](${plot.file})`),
+      ];
+      writeFileSync(join(dir, `${scenario.name}.md`), `${section.join('\n')}\n`);
     } catch (error) {
       failures += 1;
       console.error(`${scenario.name} failed:`, error);
-      summary.push('', `## ${scenario.name}: FAILED`, '', String(error instanceof Error ? error.message : error));
     }
   }
-  writeFileSync(join(dir, 'summary.md'), `${summary.join('\n')}\n`);
+  const sections = SCENARIOS.map((s) => join(dir, `${s.name}.md`)).filter((file) => existsSync(file)).map((file) => readFileSync(file, 'utf8'));
+  writeFileSync(join(dir, 'summary.md'), `# Latest bench results\n\n${sections.join('\n')}`);
   console.log(`\nwrote ${dir}/summary.md`);
   if (failures > 0) process.exitCode = 1;
 }
