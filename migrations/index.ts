@@ -3,6 +3,7 @@ import { AuthRequests1764291600000 } from './1764291600000-AuthRequests';
 import { PushOutbox1764298800000 } from './1764298800000-PushOutbox';
 import { FoldCipherKeyCase1796601600000 } from './1796601600000-FoldCipherKeyCase';
 import { RefreshTokenLastUsed1796659200000 } from './1796659200000-RefreshTokenLastUsed';
+import { Organizations1796745600000 } from './1796745600000-Organizations';
 
 /** Every migration, in order. Listed explicitly so the same history runs from ts (tests) and js (dist). */
-export const MIGRATIONS = [InitialSchema1764288000000, AuthRequests1764291600000, PushOutbox1764298800000, FoldCipherKeyCase1796601600000, RefreshTokenLastUsed1796659200000];
+export const MIGRATIONS = [InitialSchema1764288000000, AuthRequests1764291600000, PushOutbox1764298800000, FoldCipherKeyCase1796601600000, RefreshTokenLastUsed1796659200000, Organizations1796745600000];

@@ -12,6 +12,7 @@ import { EventBusModule } from './event-bus/event-bus.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PushModule } from './push/push.module';
 import { FoldersModule } from './folders/folders.module';
+import { OrganizationsModule } from './organizations/organizations.module';
 import { CiphersModule } from './ciphers/ciphers.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
@@ -33,6 +34,7 @@ export class AppModule {
         IdentityModule,
         AuthRequestsModule,
         FoldersModule,
+        OrganizationsModule,
         CiphersModule,
         SettingsModule,
         SyncModule,

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthContext } from '../common/auth/auth-context';
+import { ProfileOrganizationsSource } from './profile-organizations';
 import { TokenService } from '../common/auth/token.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -39,6 +40,8 @@ export class AccountsService {
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly tokens: TokenService,
+    /** Absent when the organizations feature is not loaded (service unit tests): the profile then lists none. */
+    @Optional() private readonly organizations?: ProfileOrganizationsSource,
   ) {}
 
   private signupAllowedFor(email: string): boolean {
@@ -84,7 +87,11 @@ export class AccountsService {
   }
 
   async profile(auth: AuthContext): Promise<ProfileResponseDto> {
-    return toProfileResponse(await this.uow.read((db) => this.queries.requireUser(db, auth.userId)));
+    return this.uow.read(async (db) => {
+      const profile = toProfileResponse(await this.queries.requireUser(db, auth.userId));
+      if (this.organizations) profile.organizations = await this.organizations.forUser(db, auth.userId);
+      return profile;
+    });
   }
 
   async updateProfile(auth: AuthContext, dto: UpdateProfileDto): Promise<ProfileResponseDto> {

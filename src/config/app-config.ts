@@ -50,6 +50,8 @@ export interface AppConfig {
   log: { level: string; file: string | null; format: 'json' | 'pretty'; bufferBytes: number };
   signupsAllowed: boolean;
   signupsDomainsWhitelist: string[];
+  /** Who may create organizations (ORG_CREATION_USERS): everyone, or only the listed emails (none when empty). */
+  orgCreationUsers: { everyone: boolean; emails: string[] };
   passwordIterations: number;
   accessTokenLifetimeSeconds: number;
   /** A refresh token unused this long is refused; each refresh restarts the window. */
@@ -165,6 +167,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     log: { level: get<string>('LOG_LEVEL'), file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT'), bufferBytes: get<number>('LOG_BUFFER_SIZE') },
     signupsAllowed: get<boolean>('SIGNUPS_ALLOWED'),
     signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
+    orgCreationUsers: orgCreationUsers(get<string[]>('ORG_CREATION_USERS')),
     passwordIterations: get<number>('PASSWORD_ITERATIONS'),
     accessTokenLifetimeSeconds: get<number>('ACCESS_TOKEN_LIFETIME_SECONDS'),
     refreshTokenIdleDays: get<number>('REFRESH_TOKEN_IDLE_DAYS'),
@@ -277,7 +280,15 @@ export function parseBytes(value: string, spec: Pick<EnvVarSpec, 'min' | 'max'> 
   return n;
 }
 
-const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_'];
+/** ORG_CREATION_USERS as Vaultwarden reads it: empty = everyone, `none` = nobody, else the listed emails. */
+function orgCreationUsers(list: string[]): { everyone: boolean; emails: string[] } {
+  const emails = list.map((e) => e.trim().toLowerCase()).filter(Boolean);
+  if (emails.length === 0) return { everyone: true, emails: [] };
+  if (emails.length === 1 && emails[0] === 'none') return { everyone: false, emails: [] };
+  return { everyone: false, emails };
+}
+
+const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_', 'ORG_'];
 
 function warnUnknown(raw: Record<string, string | undefined>, warnings: string[]): void {
   const known = new Set<string>();

@@ -54,6 +54,11 @@ export type DomainEventMap = {
    * (`device-removed`, `sessions-ended`). Emitted before the device row is deleted.
    */
   DevicePushTokenCleared: { userId: string; deviceId: string; deviceIdentifier: string; deviceType: number; reason: 'cleared' | 'device-removed' | 'sessions-ended' };
+  /**
+   * The organizations a user belongs to, or their keys, changed for these users (organization created, left,
+   * deleted; later: confirm, remove, revoke, restore): SyncOrgKeys (6) to each.
+   */
+  OrganizationKeysChanged: { organizationId: string; userIds: string[]; reason: 'created' | 'left' | 'deleted'; actor: Actor | null };
   AuthRequestCreated: { authRequestId: string; userId: string; requestDeviceIdentifier: string };
   AuthRequestApproved: { authRequestId: string; userId: string; actor: Actor };
 };

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { CiphersModule } from '../ciphers/ciphers.module';
 import { FoldersModule } from '../folders/folders.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SyncController } from './sync.controller';
 import { SyncService } from './sync.service';
 
 @Module({
-  imports: [AccountsModule, FoldersModule, CiphersModule, SettingsModule],
+  imports: [AccountsModule, FoldersModule, CiphersModule, SettingsModule, OrganizationsModule],
   controllers: [SyncController],
   providers: [SyncService],
 })

@@ -81,6 +81,16 @@ describe('the wire table', () => {
     }]);
   });
 
+  it('OrganizationKeysChanged → 6 to each user (de-duplicated) with that user\'s revision date, no ContextId', () => {
+    const event = { organizationId: ORG, userIds: [ALICE, BOB, ALICE.toUpperCase()], reason: 'created' as const, actor };
+    expect(revisionDatesNeeded('OrganizationKeysChanged', event)).toEqual([ALICE, BOB]);
+    expect(wire('OrganizationKeysChanged', event).map(summary)).toEqual([ALICE, BOB].map((userId) => ({
+      to: { kind: 'user', userId }, type: UpdateType.SyncOrgKeys, contextId: null, actingDeviceId: actor.deviceId, objectId: userId,
+      payload: { UserId: userId, Date: userId === ALICE ? REVISION : BOB_REVISION }, relayPayload: undefined, close: null, channels: ['hub', 'push'],
+    })));
+    expect(wire('OrganizationKeysChanged', { ...event, userIds: [ALICE], reason: 'left' }).map((m) => m.contextId)).toEqual([actor.deviceIdentifier]);
+  });
+
   it('UserLoggedOut → LogOut stamped by the clock, then close every socket but the acting device\'s; on both channels', () => {
     expect(wire('UserLoggedOut', { userId: ALICE, reason: 0, actor, keepDeviceId: actor.deviceId }).map(summary)).toEqual([{
       to: { kind: 'user', userId: ALICE }, type: UpdateType.LogOut, contextId: actor.deviceIdentifier, actingDeviceId: actor.deviceId, objectId: ALICE,
@@ -124,7 +134,8 @@ describe('the wire table', () => {
   it('has a row for every domain event (a new event without one does not compile), and only those', () => {
     expect(Object.keys(WIRE_TABLE).sort()).toEqual([
       'AuthRequestApproved', 'AuthRequestCreated', 'CipherCreated', 'CipherDeleted', 'CipherUpdated', 'CiphersBulkChanged', 'DevicePushTokenCleared',
-      'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'UserLoggedOut', 'UserSettingsChanged',
+      'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'OrganizationKeysChanged', 'UserLoggedOut',
+      'UserSettingsChanged',
     ]);
   });
 });

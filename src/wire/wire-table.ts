@@ -81,6 +81,15 @@ export const WIRE_TABLE: { [K in DomainEventName]: Row<K> } = {
   // Relay registrations, not notifications: the push consumer registers and deletes devices itself.
   DevicePushTokenSet: { messages: () => [] },
   DevicePushTokenCleared: { messages: () => [] },
+  /**
+   * SyncOrgKeys (6) to each user, with that user's account revision date; the clients resync and reconnect
+   * (§8.6). ContextId: the acting device when members leave themselves, else none.
+   */
+  OrganizationKeysChanged: {
+    revisionDatesOf: (e) => e.userIds,
+    messages: (e, c) => userSyncMessages(UpdateType.SyncOrgKeys, e.userIds, e.actor?.deviceId ?? null, c)
+      .map((m) => (e.reason === 'left' ? { ...m, contextId: e.actor?.deviceIdentifier ?? null } : m)),
+  },
   /** AuthRequest (15) to the account's owner; ContextId the requesting device (§6.2). */
   AuthRequestCreated: {
     messages: (e) => [{

@@ -31,6 +31,12 @@ export enum ErrorCode {
   OrganizationsUnsupported = 'OrganizationsUnsupported',
   CipherNotEncryptedForUser = 'CipherNotEncryptedForUser',
   InvalidFolderRelationship = 'InvalidFolderRelationship',
+  // organizations
+  OrganizationNotFound = 'OrganizationNotFound',
+  OrganizationCreationNotAllowed = 'OrganizationCreationNotAllowed',
+  LastOwner = 'LastOwner',
+  UserVerificationFailed = 'UserVerificationFailed',
+  OrganizationKeysExist = 'OrganizationKeysExist',
   // hub
   MissingUpgradeHeader = 'MissingUpgradeHeader',
 }
@@ -67,5 +73,11 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.OrganizationsUnsupported]: { status: 400, message: 'Organizations are not supported by this server yet.' },
   [ErrorCode.CipherNotEncryptedForUser]: { status: 400, message: 'Cipher was not encrypted for the current user. Please try again.' },
   [ErrorCode.InvalidFolderRelationship]: { status: 400, message: 'Invalid folder relationship.' },
+  // The official server answers 404 for an organization the caller may not act on, whether or not it exists.
+  [ErrorCode.OrganizationNotFound]: { status: 404, message: 'Resource not found.' },
+  [ErrorCode.OrganizationCreationNotAllowed]: { status: 400, message: 'User not allowed to create organizations' },
+  [ErrorCode.LastOwner]: { status: 400, message: 'Organization must have at least one confirmed owner.' },
+  [ErrorCode.UserVerificationFailed]: { status: 400, message: 'User verification failed.' },
+  [ErrorCode.OrganizationKeysExist]: { status: 400, message: 'Organization Keys already exist' },
   [ErrorCode.MissingUpgradeHeader]: { status: 400, message: 'Missing "Upgrade: websocket" header; the reverse proxy must forward Upgrade and Connection' },
 };

@@ -4,6 +4,7 @@ import { TimestampColumn } from '../columns';
 
 @Entity({ name: 'ciphers' })
 @Index('ix_ciphers_user', ['userId'])
+@Index('ix_ciphers_organization', ['organizationId'])
 export class CipherEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 36, name: 'user_id', nullable: true }) userId!: string | null;

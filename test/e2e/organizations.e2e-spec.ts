@@ -1,0 +1,181 @@
+// Organizations, first slice: create an organization the way the web vault does, and see it through sync, the
+// official CLI and the hub; owner-only routes, deletion with the master password, leaving, ORG_CREATION_USERS.
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createTestApp, TestApp, TLS_CERT } from '../support/app';
+import { BwProfile } from '../support/bw-cli';
+import { HubClient } from '../support/hub-client';
+import {
+  createPbkdf2User, decodeJwtPayload, decryptType2Text, decryptType4, encryptType2, encryptType4, passwordLogin, TestAccount, WEB_VAULT,
+} from '../support/test-crypto';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const PASSWORD = 'correct horse battery staple';
+
+async function call(t: TestApp, token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`${t.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** The body of POST /api/organizations as the web vault builds it, with the keys it would make. */
+function organizationRequest(account: TestAccount, name: string, collectionName: string): { body: Record<string, unknown>; orgKey: Buffer } {
+  const orgKey = randomBytes(64);
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  return {
+    orgKey,
+    body: {
+      name, billingEmail: account.email, planType: 0, key: encryptType4(orgKey, account.publicKey),
+      keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
+      collectionName: encryptType2(collectionName, orgKey), initiationPath: 'New organization', paymentMethodType: null, additionalSeats: 0,
+    },
+  };
+}
+
+describe('organizations: create, read, sync, CLI, hub', () => {
+  let t: TestApp;
+  let owner: TestAccount;
+  let ownerToken: string;
+  let outsiderToken: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    owner = await createPbkdf2User(t.baseUrl, `org-owner-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    ownerToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const outsider = await createPbkdf2User(t.baseUrl, `org-outsider-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    outsiderToken = (await passwordLogin(t.baseUrl, outsider, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('GET /api/plans answers without a token', async () => {
+    const plans = await call(t, null, 'GET', '/api/plans');
+    expect(plans.status).toBe(200);
+    expect(plans.body.object).toBe('list');
+    expect(plans.body.data[0]).toMatchObject({ object: 'plan', type: 0, hasSelfHost: true });
+  });
+
+  it('create: the owner gets the organization in sync with a key only their private key opens, and a first collection they manage; SyncOrgKeys reaches their other device', async () => {
+    const hubToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    try {
+      const { body, orgKey } = organizationRequest(owner, 'Family', 'Shared logins');
+      const created = await call(t, ownerToken, 'POST', '/api/organizations', body);
+      expect(created.status).toBe(200);
+      expect(created.body).toMatchObject({ object: 'organization', name: 'Family', billingEmail: owner.email, hasPublicAndPrivateKeys: true, selfHost: true, usePolicies: true });
+      const orgId = created.body.id as string;
+
+      const userId = String(decodeJwtPayload(ownerToken).sub);
+      const notification = await hub.waitFor((n) => n.Type === 6);
+      expect(notification.Payload.UserId).toBe(userId);
+      expect(notification.ContextId).toBeNull();
+
+      const sync = await call(t, ownerToken, 'GET', '/api/sync?excludeDomains=true');
+      expect(sync.status).toBe(200);
+      expect(sync.body.profile.organizations).toHaveLength(1);
+      const entry = sync.body.profile.organizations[0];
+      expect(entry).toMatchObject({ object: 'profileOrganization', id: orgId, name: 'Family', enabled: true, userId, type: 0, status: 2, selfHost: true, usersGetPremium: true });
+      expect(Object.keys(entry.permissions)).toHaveLength(13);
+      expect(Object.values(entry.permissions).every((v) => v === false)).toBe(true);
+      expect(decryptType4(entry.key, owner.secrets.privateKeyDer).equals(orgKey)).toBe(true);
+      expect(sync.body.collections).toHaveLength(1);
+      expect(sync.body.collections[0]).toMatchObject({ object: 'collectionDetails', organizationId: orgId, readOnly: false, hidePasswords: false, manage: true });
+      expect(decryptType2Text(sync.body.collections[0].name, orgKey)).toBe('Shared logins');
+      expect(sync.body.policies).toEqual([]);
+
+      const profile = await call(t, ownerToken, 'GET', '/api/accounts/profile');
+      expect(profile.body.organizations.map((o: Json) => o.id)).toEqual([orgId]);
+      const mine = await call(t, ownerToken, 'GET', '/api/collections');
+      expect(mine.body.data.map((c: Json) => c.id)).toEqual([sync.body.collections[0].id]);
+      const publicKey = await call(t, outsiderToken, 'GET', `/api/organizations/${orgId}/public-key`);
+      expect(publicKey.body).toEqual({ object: 'organizationPublicKey', publicKey: body.keys && (body.keys as Json).publicKey });
+    } finally {
+      await hub.connection.stop();
+    }
+  });
+
+  it('owner-only routes answer 404 to anyone else, whether or not the organization exists', async () => {
+    const { body } = organizationRequest(owner, 'Private', 'c');
+    const orgId = (await call(t, ownerToken, 'POST', '/api/organizations', body)).body.id as string;
+    for (const path of [`/api/organizations/${orgId}`, `/api/organizations/${randomUUID()}`, `/api/organizations/${orgId}/collections`, `/api/organizations/${orgId}/policies`]) {
+      expect((await call(t, outsiderToken, 'GET', path)).status).toBe(404);
+    }
+    expect((await call(t, outsiderToken, 'PUT', `/api/organizations/${orgId}`, { name: 'Taken' })).status).toBe(404);
+    expect((await call(t, outsiderToken, 'POST', `/api/organizations/${orgId}/leave`)).status).toBe(404);
+    expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}`)).body.name).toBe('Private');
+    const outsiderSync = await call(t, outsiderToken, 'GET', '/api/sync');
+    expect(outsiderSync.body.profile.organizations).toEqual([]);
+    expect(outsiderSync.body.collections).toEqual([]);
+  });
+
+  it('rename, leave refused to the last owner, delete refused with a wrong master password, then deleted: gone from sync', async () => {
+    const { body } = organizationRequest(owner, 'Short-lived', 'c');
+    const orgId = (await call(t, ownerToken, 'POST', '/api/organizations', body)).body.id as string;
+    const renamed = await call(t, ownerToken, 'PUT', `/api/organizations/${orgId}`, { name: 'Renamed', billingEmail: owner.email });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Renamed');
+
+    const leave = await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/leave`);
+    expect(leave.status).toBe(400);
+    expect(leave.body.message).toBe('Organization must have at least one confirmed owner.');
+
+    const wrong = await call(t, ownerToken, 'DELETE', `/api/organizations/${orgId}`, { masterPasswordHash: Buffer.from('wrong').toString('base64') });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).toBe('User verification failed.');
+    expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}`)).status).toBe(200);
+
+    const before = (await call(t, ownerToken, 'GET', '/api/accounts/revision-date')).body as number;
+    const deleted = await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/delete`, { masterPasswordHash: owner.masterPasswordHash });
+    expect(deleted.status).toBe(200);
+    expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}`)).status).toBe(404);
+    const sync = await call(t, ownerToken, 'GET', '/api/sync');
+    expect(sync.body.profile.organizations.map((o: Json) => o.id)).not.toContain(orgId);
+    expect(sync.body.collections.map((c: Json) => c.organizationId)).not.toContain(orgId);
+    expect((await call(t, ownerToken, 'GET', '/api/accounts/revision-date')).body).toBeGreaterThan(before);
+  });
+
+  it('the official CLI lists the organization and its collections', async () => {
+    const member = await createPbkdf2User(t.baseUrl, `org-cli-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    const token = (await passwordLogin(t.baseUrl, member, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const { body } = organizationRequest(member, 'CLI family', 'Streaming');
+    const orgId = (await call(t, token, 'POST', '/api/organizations', body)).body.id as string;
+
+    const cli = new BwProfile(TLS_CERT);
+    await cli.login(t.baseUrl, member.email, PASSWORD);
+    const organizations = await cli.json<Array<{ id: string; name: string; type: number; status: number }>>(['list', 'organizations']);
+    expect(organizations).toEqual([expect.objectContaining({ id: orgId, name: 'CLI family', type: 0, status: 2 })]);
+    const orgCollections = await cli.json<Array<{ name: string; organizationId: string }>>(['list', 'org-collections', '--organizationid', orgId]);
+    expect(orgCollections).toEqual([expect.objectContaining({ name: 'Streaming', organizationId: orgId })]);
+    const collections = await cli.json<Array<{ name: string }>>(['list', 'collections']);
+    expect(collections.map((c) => c.name)).toEqual(['Streaming']);
+  }, 120_000);
+});
+
+describe('ORG_CREATION_USERS', () => {
+  let t: TestApp;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it.each([
+    ['none', false, false],
+    ['allowed@example.com', true, false],
+  ])('ORG_CREATION_USERS=%s', async (setting, allowedMay, otherMay) => {
+    t = await createTestApp({ ORG_CREATION_USERS: setting });
+    for (const [email, may] of [[`allowed@example.com`, allowedMay], [`other-${randomUUID()}@example.com`, otherMay]] as const) {
+      const account = await createPbkdf2User(t.baseUrl, email, PASSWORD, 5_000);
+      const token = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+      const res = await call(t, token, 'POST', '/api/organizations', organizationRequest(account, 'Org', 'c').body);
+      expect(res.status).toBe(may ? 200 : 400);
+      if (!may) expect(res.body.message).toBe('User not allowed to create organizations');
+      const sync = await call(t, token, 'GET', '/api/sync');
+      expect(sync.body.profile.organizations).toHaveLength(may ? 1 : 0);
+    }
+  }, 60_000);
+});
