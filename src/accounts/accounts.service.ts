@@ -83,6 +83,7 @@ export class AccountsService {
     await this.uow.run(async (tx) => {
       if (await this.users.findByEmail(tx.manager, email)) throw new VaultError(ErrorCode.EmailTaken);
       await this.users.insert(tx.manager, user);
+      await this.bus.emit(tx, 'UserRegistered', { userId: user.id, email });
     });
   }
 

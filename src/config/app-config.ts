@@ -52,6 +52,7 @@ export interface AppConfig {
   signupsDomainsWhitelist: string[];
   /** Who may create organizations (ORG_CREATION_USERS): everyone, or only the listed emails (none when empty). */
   orgCreationUsers: { everyone: boolean; emails: string[] };
+  invitationsAllowed: boolean;
   passwordIterations: number;
   accessTokenLifetimeSeconds: number;
   /** A refresh token unused this long is refused; each refresh restarts the window. */
@@ -168,6 +169,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     signupsAllowed: get<boolean>('SIGNUPS_ALLOWED'),
     signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
     orgCreationUsers: orgCreationUsers(get<string[]>('ORG_CREATION_USERS')),
+    invitationsAllowed: get<boolean>('INVITATIONS_ALLOWED'),
     passwordIterations: get<number>('PASSWORD_ITERATIONS'),
     accessTokenLifetimeSeconds: get<number>('ACCESS_TOKEN_LIFETIME_SECONDS'),
     refreshTokenIdleDays: get<number>('REFRESH_TOKEN_IDLE_DAYS'),
@@ -288,7 +290,7 @@ function orgCreationUsers(list: string[]): { everyone: boolean; emails: string[]
   return { everyone: false, emails };
 }
 
-const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_', 'ORG_'];
+const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_', 'ORG_', 'INVITATIONS_'];
 
 function warnUnknown(raw: Record<string, string | undefined>, warnings: string[]): void {
   const known = new Set<string>();

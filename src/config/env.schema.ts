@@ -45,6 +45,7 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'SIGNUPS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow new account registration.' },
   { name: 'SIGNUPS_DOMAINS_WHITELIST', kind: 'list', default: '', doc: 'Comma-separated email domains allowed to register even when signups are closed; empty = none.' },
   { name: 'ORG_CREATION_USERS', kind: 'list', default: '', doc: 'Comma-separated emails of the users who may create organizations; empty = every user, none = nobody.' },
+  { name: 'INVITATIONS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow organization admins to invite users by email (without mail, existing users join as accepted at once).' },
   { name: 'PASSWORD_ITERATIONS', kind: 'integer', default: '600000', min: 100000, max: 10000000, doc: 'Server-side PBKDF2-SHA256 iterations applied to the master password hash.' },
   { name: 'ACCESS_TOKEN_LIFETIME_SECONDS', kind: 'integer', default: '3600', min: 60, max: 86400, doc: 'Lifetime of access tokens (clients refresh when fewer than 300 s remain).' },
   { name: 'REFRESH_TOKEN_IDLE_DAYS', kind: 'integer', default: '30', min: 1, max: 3650, doc: 'A refresh token unused for this many days is refused (the device must log in again); each refresh restarts the window.' },

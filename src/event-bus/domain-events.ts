@@ -58,7 +58,11 @@ export type DomainEventMap = {
    * The organizations a user belongs to, or their keys, changed for these users (organization created, left,
    * deleted; later: confirm, remove, revoke, restore): SyncOrgKeys (6) to each.
    */
-  OrganizationKeysChanged: { organizationId: string; userIds: string[]; reason: 'created' | 'left' | 'deleted'; actor: Actor | null };
+  OrganizationKeysChanged: {
+    organizationId: string; userIds: string[]; reason: 'created' | 'left' | 'deleted' | 'confirmed' | 'removed' | 'revoked' | 'restored'; actor: Actor | null;
+  };
+  /** An account was created (organizations turn pending invitations to its email into memberships). */
+  UserRegistered: { userId: string; email: string };
   AuthRequestCreated: { authRequestId: string; userId: string; requestDeviceIdentifier: string };
   AuthRequestApproved: { authRequestId: string; userId: string; actor: Actor };
 };

@@ -2,6 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ProfileOrganizationsSource } from '../accounts/profile-organizations';
 import { CollectionsQueryService } from './collections-query.service';
+import { MembersController } from './members.controller';
+import { MembersRepository } from './members.repository';
+import { MembersService } from './members.service';
 import { OrganizationsQueryService } from './organizations-query.service';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
@@ -11,9 +14,9 @@ import { OrganizationsService } from './organizations.service';
 @Global()
 @Module({
   imports: [AccountsModule],
-  controllers: [OrganizationsController],
+  controllers: [OrganizationsController, MembersController],
   providers: [
-    OrganizationsRepository, OrganizationsQueryService, OrganizationsService, CollectionsQueryService,
+    OrganizationsRepository, OrganizationsQueryService, OrganizationsService, CollectionsQueryService, MembersRepository, MembersService,
     { provide: ProfileOrganizationsSource, useExisting: OrganizationsQueryService },
   ],
   exports: [OrganizationsQueryService, ProfileOrganizationsSource],

@@ -135,7 +135,7 @@ describe('the wire table', () => {
     expect(Object.keys(WIRE_TABLE).sort()).toEqual([
       'AuthRequestApproved', 'AuthRequestCreated', 'CipherCreated', 'CipherDeleted', 'CipherUpdated', 'CiphersBulkChanged', 'DevicePushTokenCleared',
       'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'OrganizationKeysChanged', 'UserLoggedOut',
-      'UserSettingsChanged',
+      'UserRegistered', 'UserSettingsChanged',
     ]);
   });
 });

@@ -78,6 +78,8 @@ export const WIRE_TABLE: { [K in DomainEventName]: Row<K> } = {
       contextId: null, actingDeviceId: null, objectId: e.userId, close: { exceptDeviceId: null }, channels: HUB_ONLY,
     }],
   },
+  /** Nothing on the wire: the new account has no device yet. */
+  UserRegistered: { messages: () => [] },
   // Relay registrations, not notifications: the push consumer registers and deletes devices itself.
   DevicePushTokenSet: { messages: () => [] },
   DevicePushTokenCleared: { messages: () => [] },

@@ -157,6 +157,124 @@ describe('organizations: create, read, sync, CLI, hub', () => {
   }, 120_000);
 });
 
+describe('organization members: invite, confirm with the official CLI, revoke, restore, remove', () => {
+  let t: TestApp;
+  let owner: TestAccount;
+  let ownerToken: string;
+  let bob: TestAccount;
+  let bobToken: string;
+  let bobId: string;
+  let orgId: string;
+  let orgKey: Buffer;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    owner = await createPbkdf2User(t.baseUrl, `members-owner-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    ownerToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    bob = await createPbkdf2User(t.baseUrl, `members-bob-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    bobToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    bobId = String(decodeJwtPayload(bobToken).sub);
+    const request = organizationRequest(owner, 'Household', 'Everyone');
+    orgKey = request.orgKey;
+    orgId = (await call(t, ownerToken, 'POST', '/api/organizations', request.body)).body.id as string;
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const members = async (): Promise<Json[]> => (await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/users?includeCollections=true`)).body.data;
+  const memberOf = async (email: string): Promise<Json> => (await members()).find((m) => m.email === email);
+  const bobOrganizations = async (): Promise<Json[]> => (await call(t, bobToken, 'GET', '/api/sync')).body.profile.organizations;
+
+  it('invite: an existing account joins as accepted, an unknown email waits as invited and is accepted when it registers', async () => {
+    const collectionId = (await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections`)).body.data[0].id as string;
+    const carolEmail = `members-carol-${randomUUID()}@example.com`;
+    const invited = await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/users/invite`, {
+      emails: [bob.email, carolEmail], type: 2, collections: [{ id: collectionId, readOnly: true, hidePasswords: false, manage: false }], groups: [], accessSecretsManager: false,
+    });
+    expect(invited.status).toBe(200);
+    expect(await memberOf(bob.email)).toMatchObject({ object: 'organizationUserUserDetails', userId: bobId, status: 1, type: 2, collections: [{ id: collectionId, readOnly: true, hidePasswords: false, manage: false }] });
+    expect(await memberOf(carolEmail)).toMatchObject({ userId: null, status: 0, type: 2, name: null });
+    expect(await bobOrganizations()).toEqual([]); // accepted is not confirmed: no key, no access yet
+
+    const again = await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: [bob.email], type: 2 });
+    expect(again.status).toBe(400);
+    expect((await call(t, bobToken, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: ['x@example.com'], type: 2 })).status).toBe(404);
+
+    const carol = await createPbkdf2User(t.baseUrl, carolEmail, PASSWORD, 5_000);
+    const carolId = String(decodeJwtPayload((await passwordLogin(t.baseUrl, carol, { ...WEB_VAULT, identifier: randomUUID() })).access_token).sub);
+    expect(await memberOf(carolEmail)).toMatchObject({ userId: carolId, status: 1 });
+  });
+
+  it('the official CLI lists the members and confirms bob; bob is told (6) and his key opens the organization key', async () => {
+    const hubToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    try {
+      const cli = new BwProfile(TLS_CERT);
+      await cli.login(t.baseUrl, owner.email, PASSWORD);
+      const listed = await cli.json<Array<{ email: string; id: string; status: number; type: number }>>(['list', 'org-members', '--organizationid', orgId]);
+      expect(listed.map((m) => m.email).sort()).toEqual((await members()).map((m) => m.email).sort());
+      const bobMember = listed.find((m) => m.email === bob.email)!;
+      expect(bobMember).toMatchObject({ status: 1, type: 2 });
+
+      const confirmed = await cli.run(['confirm', 'org-member', bobMember.id, '--organizationid', orgId]);
+      expect(confirmed.code).toBe(0);
+      const notification = await hub.waitFor((n) => n.Type === 6);
+      expect(notification.Payload.UserId).toBe(bobId);
+
+      const [entry] = await bobOrganizations();
+      expect(entry).toMatchObject({ id: orgId, status: 2, type: 2, organizationUserId: bobMember.id });
+      expect(decryptType4(entry.key, bob.secrets.privateKeyDer).equals(orgKey)).toBe(true);
+      const sync = await call(t, bobToken, 'GET', '/api/sync');
+      expect(sync.body.collections).toEqual([expect.objectContaining({ organizationId: orgId, readOnly: true, manage: false })]);
+      expect((await call(t, bobToken, 'GET', `/api/organizations/${orgId}/users/mini-details`)).body.data).toHaveLength(3);
+      expect((await call(t, bobToken, 'GET', `/api/organizations/${orgId}/users`)).status).toBe(404); // a plain user does not manage members
+    } finally {
+      await hub.connection.stop();
+    }
+  }, 120_000);
+
+  it('revoke takes the organization away (6), restore gives it back as confirmed, remove ends it (6); the last owner stays', async () => {
+    const hubToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    try {
+      const bobMember = await memberOf(bob.email);
+      hub.clear();
+      expect((await call(t, ownerToken, 'PUT', `/api/organizations/${orgId}/users/${bobMember.id}/revoke`)).status).toBe(200);
+      await hub.waitFor((n) => n.Type === 6);
+      expect(await memberOf(bob.email)).toMatchObject({ status: -1 });
+      expect(await bobOrganizations()).toEqual([]);
+      expect((await call(t, bobToken, 'GET', `/api/organizations/${orgId}/users/mini-details`)).status).toBe(404);
+
+      hub.clear();
+      expect((await call(t, ownerToken, 'PUT', `/api/organizations/${orgId}/users/${bobMember.id}/restore`)).status).toBe(200);
+      await hub.waitFor((n) => n.Type === 6);
+      expect((await bobOrganizations()).map((o) => o.status)).toEqual([2]);
+
+      const ownerMember = await memberOf(owner.email);
+      const self = await call(t, ownerToken, 'DELETE', `/api/organizations/${orgId}/users/${ownerMember.id}`);
+      expect(self.status).toBe(400);
+      const demote = await call(t, ownerToken, 'PUT', `/api/organizations/${orgId}/users/${ownerMember.id}`, { type: 2 });
+      expect(demote.status).toBe(400);
+      expect(demote.body.message).toBe('Organization must have at least one confirmed owner.');
+
+      hub.clear();
+      const removed = await call(t, ownerToken, 'DELETE', `/api/organizations/${orgId}/users`, { ids: [bobMember.id, randomUUID()] });
+      expect(removed.status).toBe(200);
+      expect(removed.body.data).toEqual([
+        { object: 'OrganizationBulkConfirmResponseModel', id: bobMember.id, error: '' },
+        { object: 'OrganizationBulkConfirmResponseModel', id: expect.any(String), error: 'Resource not found.' },
+      ]);
+      await hub.waitFor((n) => n.Type === 6);
+      expect(await memberOf(bob.email)).toBeUndefined();
+      expect(await bobOrganizations()).toEqual([]);
+    } finally {
+      await hub.connection.stop();
+    }
+  });
+});
+
 describe('ORG_CREATION_USERS', () => {
   let t: TestApp;
   afterEach(async () => {

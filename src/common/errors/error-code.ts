@@ -37,6 +37,9 @@ export enum ErrorCode {
   LastOwner = 'LastOwner',
   UserVerificationFailed = 'UserVerificationFailed',
   OrganizationKeysExist = 'OrganizationKeysExist',
+  /** A member change the organization's rules refuse; the message says which rule. */
+  MemberChangeRefused = 'MemberChangeRefused',
+  InvitationsNotAllowed = 'InvitationsNotAllowed',
   // hub
   MissingUpgradeHeader = 'MissingUpgradeHeader',
 }
@@ -79,5 +82,7 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.LastOwner]: { status: 400, message: 'Organization must have at least one confirmed owner.' },
   [ErrorCode.UserVerificationFailed]: { status: 400, message: 'User verification failed.' },
   [ErrorCode.OrganizationKeysExist]: { status: 400, message: 'Organization Keys already exist' },
+  [ErrorCode.MemberChangeRefused]: { status: 400, message: 'User invalid.' },
+  [ErrorCode.InvitationsNotAllowed]: { status: 400, message: 'Invitations are not allowed on this server.' },
   [ErrorCode.MissingUpgradeHeader]: { status: 400, message: 'Missing "Upgrade: websocket" header; the reverse proxy must forward Upgrade and Connection' },
 };

@@ -1,0 +1,301 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AccountRevisionService } from '../accounts/account-revision.service';
+import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { AuthContext } from '../common/auth/auth-context';
+import { ErrorCode } from '../common/errors/error-code';
+import { VaultError } from '../common/errors/vault-error';
+import { ListResponseDto, toListResponse } from '../common/http/list-response';
+import { Clock } from '../common/time/clock';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { CollectionMemberEntity, MembershipEntity } from '../db/entities';
+import { MembershipStatus, MembershipType } from '../db/entities/membership.entity';
+import { Tx, UnitOfWork } from '../db/unit-of-work';
+import { DomainEventMap } from '../event-bus/domain-events';
+import { EventBus } from '../event-bus/event-bus.service';
+import { OnDomainEvent } from '../event-bus/on-domain-event.decorator';
+import { CollectionSelectionDto, MemberBulkConfirmRequestDto, MemberInviteRequestDto, MemberUpdateRequestDto } from './dto/member-request.dto';
+import { MemberBulkResponseDto, MemberDetailsResponseDto, MemberMiniDetailsResponseDto, MemberPublicKeyResponseDto } from './dto/member-response.dto';
+import { toMemberDetails, toMemberMiniDetails } from './dto/member-response.mapper';
+import { permissionsOf } from './dto/organization-response.mapper';
+import { MembersRepository } from './members.repository';
+import { OrganizationsRepository } from './organizations.repository';
+
+type KeysReason = DomainEventMap['OrganizationKeysChanged']['reason'];
+
+const refused = (message: string): VaultError => new VaultError(ErrorCode.MemberChangeRefused, message);
+
+/** Owners, admins and custom users with manageUsers manage members (docs/organizations-plan.md §2). */
+function managesUsers(membership: MembershipEntity): boolean {
+  return membership.type === MembershipType.Owner || membership.type === MembershipType.Admin
+    || (membership.type === MembershipType.Custom && permissionsOf(membership.permissions).manageUsers);
+}
+
+/** Stored permissions JSON for a custom member (only the known keys, only for type 4). */
+function storedPermissions(type: number, permissions: Record<string, unknown> | null | undefined): string | null {
+  if (type !== MembershipType.Custom || !permissions) return null;
+  return JSON.stringify(permissionsOf(JSON.stringify(permissions)));
+}
+
+/** The status a restored member returns to (official rule: from what the row holds). */
+function restoredStatus(membership: MembershipEntity): number {
+  if (membership.userId === null) return MembershipStatus.Invited;
+  return membership.orgKey === null ? MembershipStatus.Accepted : MembershipStatus.Confirmed;
+}
+
+/**
+ * Organization members: invite, confirm, edit, remove, revoke, restore, and the member lists. There is no mail
+ * yet: an invitation to an existing account is accepted at once (as Vaultwarden does without SMTP), and an
+ * invitation to an unknown email is accepted when that account is registered. Every change to who holds the
+ * organization key sends SyncOrgKeys (6) to the member concerned (notifications.md §8.6).
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
+    private readonly members: MembersRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly accounts: AccountsQueryService,
+    private readonly accountRevision: AccountRevisionService,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  list(auth: AuthContext, orgId: string, includeCollections: boolean): Promise<ListResponseDto<MemberDetailsResponseDto>> {
+    return this.uow.read(async (db) => {
+      await this.requireManager(db, auth, orgId);
+      const rows = await this.members.listMembers(db, orgId);
+      const access = includeCollections ? await this.members.accessOf(db, rows.map((r) => r.membership.id)) : [];
+      return toListResponse(rows.map((row) => toMemberDetails(row, access.filter((a) => a.membershipId === row.membership.id), 'organizationUserUserDetails')));
+    });
+  }
+
+  miniDetails(auth: AuthContext, orgId: string): Promise<ListResponseDto<MemberMiniDetailsResponseDto>> {
+    return this.uow.read(async (db) => {
+      await this.requireConfirmed(db, auth, orgId);
+      return toListResponse((await this.members.listMembers(db, orgId)).map(toMemberMiniDetails));
+    });
+  }
+
+  get(auth: AuthContext, orgId: string, memberId: string): Promise<MemberDetailsResponseDto> {
+    return this.uow.read(async (db) => {
+      await this.requireManager(db, auth, orgId);
+      const [row] = await this.members.findMembers(db, orgId, [memberId]);
+      if (!row) throw new VaultError(ErrorCode.NotFound);
+      return toMemberDetails(row, await this.members.accessOf(db, [memberId]), 'organizationUserDetails');
+    });
+  }
+
+  /** Invites each email: existing accounts join as accepted, unknown emails wait for their registration. */
+  invite(auth: AuthContext, orgId: string, dto: MemberInviteRequestDto): Promise<void> {
+    if (!this.config.invitationsAllowed) throw new VaultError(ErrorCode.InvitationsNotAllowed);
+    return this.uow.run(async (tx) => {
+      const actor = await this.requireManager(tx.manager, auth, orgId);
+      this.checkMayAssign(actor, dto.type);
+      const now = this.clock.now();
+      for (const raw of [...new Set(dto.emails.map((e) => e.trim().toLowerCase()))]) {
+        const user = await this.accounts.findByEmail(tx.manager, raw);
+        if (await this.members.findByUserOrEmail(tx.manager, orgId, user?.id ?? null, raw)) throw refused(`User already invited: ${raw}`);
+        const membership = Object.assign(new MembershipEntity(), {
+          id: randomUUID(), organizationId: orgId, userId: user?.id ?? null, email: user ? null : raw, orgKey: null, resetPasswordKey: null,
+          status: user ? MembershipStatus.Accepted : MembershipStatus.Invited, type: dto.type, permissions: storedPermissions(dto.type, dto.permissions),
+          externalId: null, invitedByUserId: auth.userId, creationDate: now, revisionDate: now,
+        });
+        await this.members.insert(tx.manager, membership);
+        await this.members.setAccess(tx.manager, membership.id, await this.accessRows(tx.manager, orgId, membership.id, dto.collections ?? []));
+      }
+    });
+  }
+
+  /** Without mail there is nothing to send again; the member must exist. */
+  reinvite(auth: AuthContext, orgId: string, memberId: string): Promise<void> {
+    return this.uow.read(async (db) => {
+      await this.requireManager(db, auth, orgId);
+      if (!(await this.members.findMembership(db, orgId, memberId))) throw new VaultError(ErrorCode.NotFound);
+    });
+  }
+
+  publicKeys(auth: AuthContext, orgId: string, ids: string[]): Promise<ListResponseDto<MemberPublicKeyResponseDto>> {
+    return this.uow.read(async (db) => {
+      await this.requireManager(db, auth, orgId);
+      const rows = await this.members.findMembers(db, orgId, ids);
+      return toListResponse(rows.filter((r) => r.user).map((r) => ({ id: r.membership.id, userId: r.user!.id, key: r.user!.publicKey, object: 'organizationUserPublicKeyResponseModel' as const })));
+    });
+  }
+
+  confirm(auth: AuthContext, orgId: string, memberId: string, key: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const actor = await this.requireManager(tx.manager, auth, orgId);
+      await this.confirmOne(tx, auth, actor, orgId, memberId, key);
+    });
+  }
+
+  async bulkConfirm(auth: AuthContext, orgId: string, dto: MemberBulkConfirmRequestDto): Promise<ListResponseDto<MemberBulkResponseDto>> {
+    return this.bulk(auth, orgId, dto.keys.map((k) => k.id), (tx, actor, memberId) => this.confirmOne(tx, auth, actor, orgId, memberId, dto.keys.find((k) => k.id === memberId)!.key));
+  }
+
+  update(auth: AuthContext, orgId: string, memberId: string, dto: MemberUpdateRequestDto): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const actor = await this.requireManager(tx.manager, auth, orgId);
+      const target = await this.requireTarget(tx.manager, actor, orgId, memberId);
+      this.checkMayAssign(actor, dto.type);
+      if (target.type === MembershipType.Owner && dto.type !== MembershipType.Owner) await this.checkNotLastOwner(tx.manager, orgId, target);
+      target.type = dto.type;
+      target.permissions = storedPermissions(dto.type, dto.permissions);
+      target.revisionDate = this.clock.now();
+      await this.members.save(tx.manager, target);
+      if (dto.collections) await this.members.setAccess(tx.manager, target.id, await this.accessRows(tx.manager, orgId, target.id, dto.collections));
+      if (target.userId && target.status === MembershipStatus.Confirmed) await this.accountRevision.bump(tx, [target.userId], target.revisionDate);
+    });
+  }
+
+  remove(auth: AuthContext, orgId: string, memberId: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const actor = await this.requireManager(tx.manager, auth, orgId);
+      await this.removeOne(tx, auth, actor, orgId, memberId);
+    });
+  }
+
+  bulkRemove(auth: AuthContext, orgId: string, ids: string[]): Promise<ListResponseDto<MemberBulkResponseDto>> {
+    return this.bulk(auth, orgId, ids, (tx, actor, memberId) => this.removeOne(tx, auth, actor, orgId, memberId));
+  }
+
+  revoke(auth: AuthContext, orgId: string, memberId: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const actor = await this.requireManager(tx.manager, auth, orgId);
+      await this.revokeOne(tx, auth, actor, orgId, memberId);
+    });
+  }
+
+  bulkRevoke(auth: AuthContext, orgId: string, ids: string[]): Promise<ListResponseDto<MemberBulkResponseDto>> {
+    return this.bulk(auth, orgId, ids, (tx, actor, memberId) => this.revokeOne(tx, auth, actor, orgId, memberId));
+  }
+
+  restore(auth: AuthContext, orgId: string, memberId: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const actor = await this.requireManager(tx.manager, auth, orgId);
+      await this.restoreOne(tx, auth, actor, orgId, memberId);
+    });
+  }
+
+  bulkRestore(auth: AuthContext, orgId: string, ids: string[]): Promise<ListResponseDto<MemberBulkResponseDto>> {
+    return this.bulk(auth, orgId, ids, (tx, actor, memberId) => this.restoreOne(tx, auth, actor, orgId, memberId));
+  }
+
+  /** A new account takes up the invitations waiting for its email, as accepted members. */
+  @OnDomainEvent('UserRegistered', { phase: 'inTransaction' })
+  async onUserRegistered(event: DomainEventMap['UserRegistered'], tx: Tx): Promise<void> {
+    for (const membership of await this.members.pendingInvitations(tx.manager, event.email)) {
+      membership.userId = event.userId;
+      membership.email = null;
+      membership.status = MembershipStatus.Accepted;
+      membership.revisionDate = this.clock.now();
+      await this.members.save(tx.manager, membership);
+    }
+  }
+
+  private async confirmOne(tx: Tx, auth: AuthContext, actor: MembershipEntity, orgId: string, memberId: string, key: string): Promise<void> {
+    const target = await this.requireTarget(tx.manager, actor, orgId, memberId);
+    if (target.status !== MembershipStatus.Accepted || target.userId === null) throw refused('User invalid.');
+    target.orgKey = key;
+    target.status = MembershipStatus.Confirmed;
+    target.revisionDate = this.clock.now();
+    await this.members.save(tx.manager, target);
+    await this.keysChanged(tx, orgId, target.userId, 'confirmed', auth);
+  }
+
+  private async removeOne(tx: Tx, auth: AuthContext, actor: MembershipEntity, orgId: string, memberId: string): Promise<void> {
+    const target = await this.requireTarget(tx.manager, actor, orgId, memberId);
+    if (target.id === actor.id) throw refused('You cannot remove yourself.');
+    await this.checkNotLastOwner(tx.manager, orgId, target);
+    // Told before the row goes (the event carries the user id; delivery follows the commit).
+    if (target.userId) await this.keysChanged(tx, orgId, target.userId, 'removed', auth);
+    await this.members.delete(tx.manager, target.id);
+  }
+
+  private async revokeOne(tx: Tx, auth: AuthContext, actor: MembershipEntity, orgId: string, memberId: string): Promise<void> {
+    const target = await this.requireTarget(tx.manager, actor, orgId, memberId);
+    if (target.id === actor.id) throw refused('You cannot revoke yourself.');
+    if (target.status === MembershipStatus.Revoked) throw refused('User is already revoked.');
+    await this.checkNotLastOwner(tx.manager, orgId, target);
+    target.status = MembershipStatus.Revoked;
+    target.revisionDate = this.clock.now();
+    await this.members.save(tx.manager, target);
+    if (target.userId) await this.keysChanged(tx, orgId, target.userId, 'revoked', auth);
+  }
+
+  private async restoreOne(tx: Tx, auth: AuthContext, actor: MembershipEntity, orgId: string, memberId: string): Promise<void> {
+    const target = await this.requireTarget(tx.manager, actor, orgId, memberId);
+    if (target.id === actor.id) throw refused('You cannot restore yourself.');
+    if (target.status !== MembershipStatus.Revoked) throw refused('User is not revoked.');
+    target.status = restoredStatus(target);
+    target.revisionDate = this.clock.now();
+    await this.members.save(tx.manager, target);
+    if (target.userId) await this.keysChanged(tx, orgId, target.userId, 'restored', auth);
+  }
+
+  /** Runs `one` for each id in its own transaction; each entry says whether it worked. */
+  private async bulk(auth: AuthContext, orgId: string, ids: string[], one: (tx: Tx, actor: MembershipEntity, memberId: string) => Promise<void>): Promise<ListResponseDto<MemberBulkResponseDto>> {
+    await this.uow.read((db) => this.requireManager(db, auth, orgId));
+    const results: MemberBulkResponseDto[] = [];
+    for (const memberId of [...new Set(ids)]) {
+      try {
+        await this.uow.run(async (tx) => one(tx, await this.requireManager(tx.manager, auth, orgId), memberId));
+        results.push({ id: memberId, error: '', object: 'OrganizationBulkConfirmResponseModel' });
+      } catch (error) {
+        if (!(error instanceof VaultError) || error.status >= 500) throw error;
+        results.push({ id: memberId, error: error.message, object: 'OrganizationBulkConfirmResponseModel' });
+      }
+    }
+    return toListResponse(results);
+  }
+
+  private async accessRows(db: EntityManager, orgId: string, membershipId: string, selections: CollectionSelectionDto[]): Promise<CollectionMemberEntity[]> {
+    const known = await this.members.collectionIdsOf(db, orgId, selections.map((s) => s.id));
+    const unique = new Map(selections.map((s) => [s.id, s]));
+    for (const id of unique.keys()) if (!known.has(id)) throw refused('Collection not found.');
+    return [...unique.values()].map((s) => {
+      if (s.manage && (s.readOnly || s.hidePasswords)) throw refused('The Manage property is mutually exclusive and cannot be true while the ReadOnly or HidePasswords properties are also true.');
+      return Object.assign(new CollectionMemberEntity(), { collectionId: s.id, membershipId, readOnly: s.readOnly ?? false, hidePasswords: s.hidePasswords ?? false, manage: s.manage ?? false });
+    });
+  }
+
+  /** Owners alone give or change the owner role; custom users cannot touch admins or owners. */
+  private checkMayAssign(actor: MembershipEntity, type: number): void {
+    if (type === MembershipType.Owner && actor.type !== MembershipType.Owner) throw refused('Only an Owner can configure another Owner\'s account.');
+    if (actor.type === MembershipType.Custom && (type === MembershipType.Owner || type === MembershipType.Admin)) throw refused('Custom users can not manage Admins or Owners.');
+  }
+
+  private async requireTarget(db: EntityManager, actor: MembershipEntity, orgId: string, memberId: string): Promise<MembershipEntity> {
+    const target = await this.members.findMembership(db, orgId, memberId);
+    if (!target) throw new VaultError(ErrorCode.NotFound);
+    if (target.type === MembershipType.Owner && actor.type !== MembershipType.Owner) throw refused('Only an Owner can configure another Owner\'s account.');
+    if (actor.type === MembershipType.Custom && target.type === MembershipType.Admin) throw refused('Custom users can not manage Admins or Owners.');
+    return target;
+  }
+
+  private async checkNotLastOwner(db: EntityManager, orgId: string, target: MembershipEntity): Promise<void> {
+    if (target.type !== MembershipType.Owner || target.status !== MembershipStatus.Confirmed) return;
+    if ((await this.organizations.countConfirmedOwners(db, orgId)) <= 1) throw new VaultError(ErrorCode.LastOwner);
+  }
+
+  private async requireConfirmed(db: EntityManager, auth: AuthContext, orgId: string): Promise<MembershipEntity> {
+    const membership = await this.organizations.findMembership(db, orgId, auth.userId);
+    if (!membership || membership.status !== MembershipStatus.Confirmed) throw new VaultError(ErrorCode.OrganizationNotFound);
+    return membership;
+  }
+
+  private async requireManager(db: EntityManager, auth: AuthContext, orgId: string): Promise<MembershipEntity> {
+    const membership = await this.requireConfirmed(db, auth, orgId);
+    if (!managesUsers(membership)) throw new VaultError(ErrorCode.OrganizationNotFound);
+    return membership;
+  }
+
+  private async keysChanged(tx: Tx, organizationId: string, userId: string, reason: KeysReason, auth: AuthContext): Promise<void> {
+    await this.accountRevision.bump(tx, [userId], this.clock.now());
+    await this.bus.emit(tx, 'OrganizationKeysChanged', { organizationId, userIds: [userId], reason, actor: auth.actor });
+  }
+}
