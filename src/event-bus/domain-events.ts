@@ -61,6 +61,8 @@ export type DomainEventMap = {
   OrganizationKeysChanged: {
     organizationId: string; userIds: string[]; reason: 'created' | 'left' | 'deleted' | 'confirmed' | 'removed' | 'revoked' | 'restored'; actor: Actor | null;
   };
+  /** Who may see a collection changed (created, access edited, deleted): SyncCiphers (4) to each user whose access changed. */
+  CollectionAccessChanged: { organizationId: string; collectionId: string; userIds: string[]; actor: Actor | null };
   /** An account was created (organizations turn pending invitations to its email into memberships). */
   UserRegistered: { userId: string; email: string };
   AuthRequestCreated: { authRequestId: string; userId: string; requestDeviceIdentifier: string };

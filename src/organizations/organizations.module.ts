@@ -2,6 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ProfileOrganizationsSource } from '../accounts/profile-organizations';
 import { CollectionsQueryService } from './collections-query.service';
+import { CollectionsController } from './collections.controller';
+import { CollectionsRepository } from './collections.repository';
+import { CollectionsService } from './collections.service';
 import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
 import { MembersService } from './members.service';
@@ -14,9 +17,9 @@ import { OrganizationsService } from './organizations.service';
 @Global()
 @Module({
   imports: [AccountsModule],
-  controllers: [OrganizationsController, MembersController],
+  controllers: [OrganizationsController, MembersController, CollectionsController],
   providers: [
-    OrganizationsRepository, OrganizationsQueryService, OrganizationsService, CollectionsQueryService, MembersRepository, MembersService,
+    OrganizationsRepository, OrganizationsQueryService, OrganizationsService, CollectionsQueryService, MembersRepository, MembersService, CollectionsRepository, CollectionsService,
     { provide: ProfileOrganizationsSource, useExisting: OrganizationsQueryService },
   ],
   exports: [OrganizationsQueryService, ProfileOrganizationsSource],

@@ -91,6 +91,16 @@ describe('the wire table', () => {
     expect(wire('OrganizationKeysChanged', { ...event, userIds: [ALICE], reason: 'left' }).map((m) => m.contextId)).toEqual([actor.deviceIdentifier]);
   });
 
+  it('CollectionAccessChanged → 4 to each member concerned with their revision date; UserRegistered → nothing', () => {
+    const event = { organizationId: ORG, collectionId: FOLDER, userIds: [BOB], actor };
+    expect(revisionDatesNeeded('CollectionAccessChanged', event)).toEqual([BOB]);
+    expect(wire('CollectionAccessChanged', event).map(summary)).toEqual([{
+      to: { kind: 'user', userId: BOB }, type: UpdateType.SyncCiphers, contextId: null, actingDeviceId: actor.deviceId, objectId: BOB,
+      payload: { UserId: BOB, Date: BOB_REVISION }, relayPayload: undefined, close: null, channels: ['hub', 'push'],
+    }]);
+    expect(wire('UserRegistered', { userId: ALICE, email: 'alice@example.test' })).toEqual([]);
+  });
+
   it('UserLoggedOut → LogOut stamped by the clock, then close every socket but the acting device\'s; on both channels', () => {
     expect(wire('UserLoggedOut', { userId: ALICE, reason: 0, actor, keepDeviceId: actor.deviceId }).map(summary)).toEqual([{
       to: { kind: 'user', userId: ALICE }, type: UpdateType.LogOut, contextId: actor.deviceIdentifier, actingDeviceId: actor.deviceId, objectId: ALICE,
@@ -133,7 +143,7 @@ describe('the wire table', () => {
 
   it('has a row for every domain event (a new event without one does not compile), and only those', () => {
     expect(Object.keys(WIRE_TABLE).sort()).toEqual([
-      'AuthRequestApproved', 'AuthRequestCreated', 'CipherCreated', 'CipherDeleted', 'CipherUpdated', 'CiphersBulkChanged', 'DevicePushTokenCleared',
+      'AuthRequestApproved', 'AuthRequestCreated', 'CipherCreated', 'CipherDeleted', 'CipherUpdated', 'CiphersBulkChanged', 'CollectionAccessChanged', 'DevicePushTokenCleared',
       'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'OrganizationKeysChanged', 'UserLoggedOut',
       'UserRegistered', 'UserSettingsChanged',
     ]);

@@ -78,6 +78,11 @@ export const WIRE_TABLE: { [K in DomainEventName]: Row<K> } = {
       contextId: null, actingDeviceId: null, objectId: e.userId, close: { exceptDeviceId: null }, channels: HUB_ONLY,
     }],
   },
+  /** SyncCiphers (4) to each member whose collection access changed (§8.6; bitwarden/server and Vaultwarden send none). */
+  CollectionAccessChanged: {
+    revisionDatesOf: (e) => e.userIds,
+    messages: (e, c) => userSyncMessages(UpdateType.SyncCiphers, e.userIds, e.actor?.deviceId ?? null, c),
+  },
   /** Nothing on the wire: the new account has no device yet. */
   UserRegistered: { messages: () => [] },
   // Relay registrations, not notifications: the push consumer registers and deletes devices itself.

@@ -275,6 +275,80 @@ describe('organization members: invite, confirm with the official CLI, revoke, r
   });
 });
 
+describe('collections: the official CLI creates, edits and deletes them; members whose access changes are told (4)', () => {
+  let t: TestApp;
+  let owner: TestAccount;
+  let ownerToken: string;
+  let bob: TestAccount;
+  let bobToken: string;
+  let bobMemberId: string;
+  let orgId: string;
+  let orgKey: Buffer;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    owner = await createPbkdf2User(t.baseUrl, `coll-owner-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    ownerToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    bob = await createPbkdf2User(t.baseUrl, `coll-bob-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    bobToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const request = organizationRequest(owner, 'Team', 'General');
+    orgKey = request.orgKey;
+    orgId = (await call(t, ownerToken, 'POST', '/api/organizations', request.body)).body.id as string;
+    await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: [bob.email], type: 2 });
+    bobMemberId = ((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/users`)).body.data as Json[]).find((m) => m.email === bob.email).id;
+    expect((await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/users/${bobMemberId}/confirm`, { key: encryptType4(orgKey, bob.publicKey) })).status).toBe(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('create with the CLI (the owner manages it), grant bob read-only access (bob told), rename, delete (bob told, gone)', async () => {
+    const cli = new BwProfile(TLS_CERT);
+    await cli.login(t.baseUrl, owner.email, PASSWORD);
+    const created = await cli.json<{ id: string; name: string }>(['create', 'org-collection', '--organizationid', orgId, BwProfile.encode({ organizationId: orgId, name: 'Streaming', externalId: null, groups: [] })]);
+    expect(created.name).toBe('Streaming');
+    const details = await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections/${created.id}/details`);
+    expect(details.body).toMatchObject({ object: 'collectionAccessDetails', assigned: true, manage: true, unmanaged: false });
+    expect(decryptType2Text(details.body.name, orgKey)).toBe('Streaming');
+    expect((await cli.json<Array<{ name: string }>>(['list', 'org-collections', '--organizationid', orgId])).map((c) => c.name).sort()).toEqual(['General', 'Streaming']);
+
+    const hubToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    try {
+      const users = [...details.body.users, { id: bobMemberId, readOnly: true, hidePasswords: false, manage: false }];
+      const granted = await call(t, ownerToken, 'PUT', `/api/organizations/${orgId}/collections/${created.id}`, { name: details.body.name, externalId: null, groups: [], users });
+      expect(granted.status).toBe(200);
+      await hub.waitFor((n) => n.Type === 4);
+      const bobSync = await call(t, bobToken, 'GET', '/api/sync');
+      expect(bobSync.body.collections).toEqual([expect.objectContaining({ id: created.id, readOnly: true, manage: false })]);
+      expect((await call(t, bobToken, 'PUT', `/api/organizations/${orgId}/collections/${created.id}`, { name: details.body.name, users: [] })).status).toBe(404);
+      expect((await call(t, bobToken, 'DELETE', `/api/organizations/${orgId}/collections/${created.id}`)).status).toBe(404);
+
+      const edited = await cli.run(['edit', 'org-collection', created.id, '--organizationid', orgId, BwProfile.encode({ organizationId: orgId, name: 'Films', externalId: null, groups: [], users })]);
+      expect(edited.code).toBe(0);
+      const renamed = (await call(t, bobToken, 'GET', '/api/collections')).body.data[0];
+      expect(decryptType2Text(renamed.name, orgKey)).toBe('Films');
+
+      hub.clear();
+      const deleted = await cli.run(['delete', 'org-collection', created.id, '--organizationid', orgId]);
+      expect(deleted.code).toBe(0);
+      await hub.waitFor((n) => n.Type === 4);
+      expect((await call(t, bobToken, 'GET', '/api/sync')).body.collections).toEqual([]);
+      expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections/${created.id}`)).status).toBe(404);
+    } finally {
+      await hub.connection.stop();
+    }
+  }, 120_000);
+
+  it('refuses an access entry naming someone outside the organization, and manage combined with read-only', async () => {
+    const name = encryptType2('x', orgKey);
+    expect((await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name, users: [{ id: randomUUID(), readOnly: false }] })).status).toBe(400);
+    expect((await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name, users: [{ id: bobMemberId, readOnly: true, manage: true }] })).status).toBe(400);
+    expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections`)).body.data).toHaveLength(1);
+  });
+});
+
 describe('ORG_CREATION_USERS', () => {
   let t: TestApp;
   afterEach(async () => {

@@ -141,6 +141,24 @@ export interface CollectionResponseDto {
   object: 'collection';
 }
 
+/** `collectionAccessDetails`: a collection, who has access (users: member ids), and the caller's own access. */
+export interface CollectionAccessDetailsResponseDto {
+  id: string;
+  organizationId: string;
+  name: string;
+  externalId: string | null;
+  type: number;
+  defaultUserCollectionEmail: null;
+  groups: Array<{ id: string; readOnly: boolean; hidePasswords: boolean; manage: boolean }>;
+  users: Array<{ id: string; readOnly: boolean; hidePasswords: boolean; manage: boolean }>;
+  assigned: boolean;
+  readOnly: boolean;
+  hidePasswords: boolean;
+  manage: boolean;
+  unmanaged: boolean;
+  object: 'collectionAccessDetails';
+}
+
 /** `policy`: `data` is the parsed JSON object (or null). */
 export interface PolicyResponseDto {
   id: string;
