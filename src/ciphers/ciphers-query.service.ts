@@ -3,8 +3,12 @@ import { EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { CipherEntity } from '../db/entities';
+import { accessFromGrants, CipherAccess, deletePermission } from './cipher-access';
 import { CipherResponseDto, CipherView, toCipherResponse } from './dto/cipher-response.dto';
-import { CiphersRepository } from './ciphers.repository';
+import { CipherGrant, CiphersRepository } from './ciphers.repository';
+
+/** A cipher the user may see, with what they may do with it. */
+export interface VisibleCipher { cipher: CipherEntity; access: CipherAccess | null }
 
 /**
  * Read side of ciphers that other features compose (sync). Per-user state (folder, favourite) is loaded with
@@ -14,25 +18,54 @@ import { CiphersRepository } from './ciphers.repository';
 export class CiphersQueryService {
   constructor(private readonly repo: CiphersRepository) {}
 
-  /** Every cipher the user can see, trashed ones included (clients show those in the trash). */
+  /**
+   * Every cipher the user can see, trashed ones included (clients show those in the trash): their own, then the
+   * organization ciphers of collections they are assigned to.
+   */
   async listForUser(db: EntityManager, userId: string): Promise<CipherResponseDto[]> {
-    const ciphers = await this.repo.listByUser(db, userId);
-    return (await this.views(db, userId, ciphers, false)).map(toCipherResponse);
+    const personal = await this.repo.listByUser(db, userId);
+    const grants = await this.repo.grants(db, userId);
+    const shared = grants.length === 0 ? [] : await this.repo.findByIds(db, grants.map((g) => g.cipherId));
+    const byCipher = new Map<string, CipherGrant[]>();
+    for (const grant of grants) byCipher.set(grant.cipherId, [...(byCipher.get(grant.cipherId) ?? []), grant]);
+    const visible: VisibleCipher[] = [
+      ...personal.map((cipher) => ({ cipher, access: null })),
+      ...shared.sort((a, b) => a.creationDate.getTime() - b.creationDate.getTime() || a.id.localeCompare(b.id))
+        .map((cipher) => ({ cipher, access: accessFromGrants(byCipher.get(cipher.id) ?? []) })),
+    ];
+    return (await this.views(db, userId, visible, false)).map(toCipherResponse);
   }
 
   /** The cipher as the user sees it; `Resource not found.` (404) when missing or not visible to the user. */
   async requireForUser(db: EntityManager, userId: string, id: string): Promise<CipherResponseDto> {
-    const cipher = await this.repo.findByIdAndUser(db, id, userId);
-    if (!cipher) throw new VaultError(ErrorCode.CipherNotFound);
-    const [view] = await this.views(db, userId, [cipher], true);
+    const visible = await this.findVisible(db, userId, id);
+    if (!visible) throw new VaultError(ErrorCode.CipherNotFound);
+    const [view] = await this.views(db, userId, [visible], true);
     return toCipherResponse(view as CipherView);
   }
 
-  /** Attaches the user's folder and favourite to each cipher: two queries whatever the number of ciphers. */
-  async views(db: EntityManager, userId: string, ciphers: CipherEntity[], onlyThese = true): Promise<CipherView[]> {
+  /** The user's own cipher (access null), or an organization cipher they are assigned to (with that access). */
+  async findVisible(db: EntityManager, userId: string, id: string): Promise<VisibleCipher | null> {
+    const cipher = await this.repo.findById(db, id);
+    if (!cipher) return null;
+    if (cipher.organizationId === null) return cipher.userId === userId ? { cipher, access: null } : null;
+    const access = accessFromGrants(await this.repo.grants(db, userId, [id]));
+    return access ? { cipher, access } : null;
+  }
+
+  /**
+   * Attaches the user's folder and favourite to each cipher (two queries whatever the number of ciphers), and
+   * for organization ciphers the access and delete permission.
+   */
+  async views(db: EntityManager, userId: string, ciphers: Array<CipherEntity | VisibleCipher>, onlyThese = true): Promise<CipherView[]> {
     if (ciphers.length === 0) return [];
-    const ids = onlyThese ? ciphers.map((cipher) => cipher.id) : undefined;
+    const visible = ciphers.map((c) => ('cipher' in c ? c : { cipher: c, access: null }));
+    const ids = onlyThese ? visible.map((v) => v.cipher.id) : undefined;
     const [favorites, folders] = [await this.repo.favoriteIds(db, userId, ids), await this.repo.folderLinks(db, userId, ids)];
-    return ciphers.map((cipher) => ({ cipher, folderId: folders.get(cipher.id) ?? null, favorite: favorites.has(cipher.id) }));
+    const limits = await this.repo.itemDeletionLimits(db, visible.map((v) => v.cipher.organizationId).filter((id): id is string => id !== null));
+    return visible.map(({ cipher, access }) => ({
+      cipher, folderId: folders.get(cipher.id) ?? null, favorite: favorites.has(cipher.id),
+      ...(access ? { access, deletable: deletePermission(access, limits.get(cipher.organizationId ?? '') ?? false) } : {}),
+    }));
   }
 }

@@ -6,7 +6,8 @@ import { IdParamDto } from '../common/validation/id-param.dto';
 import { ListResponseDto } from '../common/http/list-response';
 import { CiphersService } from './ciphers.service';
 import {
-  CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto, PurgeRequestDto,
+  CipherCollectionsRequestDto, CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto,
+  CipherShareRequestDto, PurgeRequestDto,
 } from './dto/cipher-request.dto';
 import { CipherResponseDto } from './dto/cipher-response.dto';
 import { ImportRequestDto } from './dto/import-request.dto';
@@ -115,6 +116,42 @@ export class CiphersController {
   @HttpCode(200)
   updatePost(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherRequestDto): Promise<CipherResponseDto> {
     return this.ciphers.update(auth, id, dto);
+  }
+
+  @Put(':id/share')
+  share(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherShareRequestDto): Promise<CipherResponseDto> {
+    return this.ciphers.share(auth, id, dto);
+  }
+
+  @Post(':id/share')
+  @HttpCode(200)
+  sharePost(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherShareRequestDto): Promise<CipherResponseDto> {
+    return this.ciphers.share(auth, id, dto);
+  }
+
+  /** `optionalCipherDetails`: the cipher, or `unavailable` when the caller no longer sees it. */
+  @Put(':id/collections_v2')
+  async collectionsV2(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherCollectionsRequestDto): Promise<{ unavailable: boolean; cipher: CipherResponseDto | null; object: 'optionalCipherDetails' }> {
+    const result = await this.ciphers.setCollections(auth, id, dto);
+    return { unavailable: result.unavailable, cipher: result.cipher, object: 'optionalCipherDetails' };
+  }
+
+  @Post(':id/collections_v2')
+  @HttpCode(200)
+  collectionsV2Post(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherCollectionsRequestDto): Promise<{ unavailable: boolean; cipher: CipherResponseDto | null; object: 'optionalCipherDetails' }> {
+    return this.collectionsV2(auth, { id }, dto);
+  }
+
+  /** Legacy form: answers the cipher (404 once the caller no longer sees it). */
+  @Put(':id/collections')
+  async collections(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherCollectionsRequestDto): Promise<CipherResponseDto | null> {
+    return (await this.ciphers.setCollections(auth, id, dto)).cipher;
+  }
+
+  @Post(':id/collections')
+  @HttpCode(200)
+  collectionsPost(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherCollectionsRequestDto): Promise<CipherResponseDto | null> {
+    return this.collections(auth, { id }, dto);
   }
 
   @Put(':id/partial')

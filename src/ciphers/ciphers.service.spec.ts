@@ -84,7 +84,7 @@ describe('CiphersService', () => {
     });
 
     it.each([
-      ['an organization id', (): Partial<CipherRequestDto> => ({ organizationId: randomUUID() }), ErrorCode.OrganizationsUnsupported, 400],
+      ['an organization id without collections (POST /api/ciphers)', (): Partial<CipherRequestDto> => ({ organizationId: randomUUID() }), ErrorCode.CollectionsRequired, 400],
       ['encryptedFor another user', (): Partial<CipherRequestDto> => ({ encryptedFor: bob.id }), ErrorCode.CipherNotEncryptedForUser, 400],
       ['a folder that is not the caller’s', (): Partial<CipherRequestDto> => ({ folderId: randomUUID() }), ErrorCode.FolderNotFound, 400],
     ])('refuses %s: nothing stored, no revision bump, no event', async (_what, overrides, code, status) => {
@@ -102,9 +102,11 @@ describe('CiphersService', () => {
       expect(await rowsOf(alice)).toEqual([]);
     });
 
-    it('createWithCollections refuses organization ciphers and collection ids, and creates a personal one', async () => {
-      await expect(ciphers.createWithCollections(alice.auth, { cipher: note(), collectionIds: [randomUUID()] })).rejects.toMatchObject({ code: ErrorCode.OrganizationsUnsupported });
-      await expect(ciphers.createWithCollections(alice.auth, { cipher: note({ organizationId: randomUUID() }) })).rejects.toMatchObject({ code: ErrorCode.OrganizationsUnsupported });
+    it('createWithCollections refuses collection ids on a personal cipher, an organization cipher with no collection or in an organization the caller is not in, and creates a personal one', async () => {
+      await expect(ciphers.createWithCollections(alice.auth, { cipher: note(), collectionIds: [randomUUID()] })).rejects.toMatchObject({ code: ErrorCode.CollectionsNeedOrganization });
+      await expect(ciphers.createWithCollections(alice.auth, { cipher: note({ organizationId: randomUUID() }) })).rejects.toMatchObject({ code: ErrorCode.CollectionsRequired });
+      await expect(ciphers.createWithCollections(alice.auth, { cipher: note({ organizationId: randomUUID() }), collectionIds: [randomUUID()] })).rejects.toMatchObject({ code: ErrorCode.CipherNotFound });
+      expect(await h.events.take()).toEqual([]);
       const created = await ciphers.createWithCollections(alice.auth, { cipher: note(), collectionIds: [] });
       expect((await row(created.id))?.userId).toBe(alice.id);
     });

@@ -16,15 +16,20 @@ import { FoldersQueryService } from '../folders/folders-query.service';
 import { FoldersService } from '../folders/folders.service';
 import { verifyMasterPasswordHash } from '../accounts/password-hasher';
 import {
-  CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto, PurgeRequestDto, TYPE_DATA_KEY,
+  CipherCollectionsRequestDto, CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto,
+  CipherShareRequestDto, PurgeRequestDto, TYPE_DATA_KEY,
 } from './dto/cipher-request.dto';
 import { CipherResponseDto, toCipherResponse } from './dto/cipher-response.dto';
 import { ImportRequestDto } from './dto/import-request.dto';
-import { CiphersQueryService } from './ciphers-query.service';
+import { deletePermission } from './cipher-access';
+import { CiphersQueryService, VisibleCipher } from './ciphers-query.service';
 import { CiphersRepository } from './ciphers.repository';
 
 type BulkReason = DomainEventMap['CiphersBulkChanged']['reason'];
 type CipherEventName = 'CipherCreated' | 'CipherUpdated' | 'CipherDeleted';
+
+/** Who is told of a change to a cipher: its owner, or every confirmed member assigned to one of its collections. */
+interface Audience { recipients: string[]; collectionIds: string[] | null }
 
 /** Drops the `response` keys clients echo back from their own models; keeps everything else as sent. */
 function withoutResponse(value: unknown): unknown {
@@ -107,22 +112,89 @@ export class CiphersService {
       const favorite = dto.favorite === true;
       if (folderId) await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
       if (favorite) await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], true);
-      await this.accountRevision.bump(tx, [auth.userId], now);
-      await this.emitCipher(tx, 'CipherCreated', auth, cipher, now);
+      await this.announce(tx, 'CipherCreated', auth, cipher, now);
       return toCipherResponse({ cipher, folderId, favorite });
     });
   }
 
-  /** POST /api/ciphers/create: the cipher plus collection ids, which only organization ciphers may have. */
+  /**
+   * POST /api/ciphers/create: a personal cipher, or an organization cipher in the given collections (at least
+   * one, each writable by the caller). Every member assigned to one of them is told (1).
+   */
   async createWithCollections(auth: AuthContext, dto: CipherCreateRequestDto): Promise<CipherResponseDto> {
-    if (dto.cipher.organizationId || (dto.collectionIds?.length ?? 0) > 0) throw new VaultError(ErrorCode.OrganizationsUnsupported);
-    return this.create(auth, dto.cipher);
+    const organizationId = dto.cipher.organizationId;
+    if (!organizationId) {
+      if ((dto.collectionIds?.length ?? 0) > 0) throw new VaultError(ErrorCode.CollectionsNeedOrganization);
+      return this.create(auth, dto.cipher);
+    }
+    return this.uow.run(async (tx) => {
+      await this.checkRequest(tx.manager, auth, dto.cipher, true, organizationId);
+      const collectionIds = await this.requireWritableCollections(tx.manager, auth, organizationId, dto.collectionIds ?? []);
+      const now = this.clock.now();
+      const cipher = newCipher(auth.userId, dto.cipher, now);
+      cipher.userId = null;
+      cipher.organizationId = organizationId;
+      await this.repo.insert(tx.manager, [cipher]);
+      await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
+      const folderId = dto.cipher.folderId ?? null;
+      const favorite = dto.cipher.favorite === true;
+      if (folderId) await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
+      if (favorite) await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], true);
+      await this.announce(tx, 'CipherCreated', auth, cipher, now);
+      return this.respond(tx.manager, auth, cipher);
+    });
+  }
+
+  /**
+   * PUT /api/ciphers/{id}/share: the caller's personal cipher, re-encrypted with the organization key, moves
+   * into the organization's collections. Its folder and favourite stay the caller's.
+   */
+  share(auth: AuthContext, id: string, dto: CipherShareRequestDto): Promise<CipherResponseDto> {
+    const organizationId = dto.cipher.organizationId;
+    if (!organizationId) throw new VaultError(ErrorCode.CollectionsNeedOrganization);
+    return this.uow.run(async (tx) => {
+      const cipher = await this.requireOwned(tx.manager, auth, id);
+      await this.checkRequest(tx.manager, auth, dto.cipher, false, organizationId);
+      const collectionIds = await this.requireWritableCollections(tx.manager, auth, organizationId, dto.collectionIds);
+      const now = this.clock.now();
+      applyContent(cipher, dto.cipher);
+      cipher.userId = null;
+      cipher.organizationId = organizationId;
+      cipher.revisionDate = now;
+      await this.repo.update(tx.manager, cipher);
+      await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
+      // The owner's other devices drop the personal copy and fetch the shared one (the caller is a member too).
+      const audience = await this.audience(tx.manager, auth, cipher);
+      await this.announce(tx, 'CipherUpdated', auth, cipher, now, { ...audience, recipients: [...new Set([...audience.recipients, auth.userId])] });
+      return this.respond(tx.manager, auth, cipher);
+    });
+  }
+
+  /**
+   * PUT /api/ciphers/{id}/collections_v2: puts an organization cipher in exactly these collections (each
+   * writable by the caller, who must be able to edit the cipher). Members who gain or lose it are told.
+   */
+  setCollections(auth: AuthContext, id: string, dto: CipherCollectionsRequestDto): Promise<{ cipher: CipherResponseDto | null; unavailable: boolean }> {
+    return this.uow.run(async (tx) => {
+      const { cipher } = await this.requireWritable(tx.manager, auth, id);
+      if (!cipher.organizationId) throw new VaultError(ErrorCode.CollectionsNeedOrganization);
+      const collectionIds = await this.requireWritableCollections(tx.manager, auth, cipher.organizationId, dto.collectionIds);
+      const before = await this.audience(tx.manager, auth, cipher);
+      const now = this.clock.now();
+      cipher.revisionDate = now;
+      await this.repo.update(tx.manager, cipher);
+      await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
+      const after = await this.audience(tx.manager, auth, cipher);
+      await this.announce(tx, 'CipherUpdated', auth, cipher, now, { recipients: [...new Set([...before.recipients, ...after.recipients])], collectionIds });
+      const visible = await this.query.findVisible(tx.manager, auth.userId, cipher.id);
+      return { cipher: visible ? await this.respond(tx.manager, auth, cipher) : null, unavailable: !visible };
+    });
   }
 
   update(auth: AuthContext, id: string, dto: CipherRequestDto): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
-      const cipher = await this.requireOwned(tx.manager, auth, id);
-      await this.checkRequest(tx.manager, auth, dto);
+      const { cipher } = await this.requireWritable(tx.manager, auth, id);
+      await this.checkRequest(tx.manager, auth, dto, true, cipher.organizationId);
       if (dto.lastKnownRevisionDate && new Date(dto.lastKnownRevisionDate).getTime() !== cipher.revisionDate.getTime()) {
         throw new VaultError(ErrorCode.StaleCipher);
       }
@@ -134,30 +206,31 @@ export class CiphersService {
       const favorite = dto.favorite === true;
       await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
       await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], favorite);
-      await this.accountRevision.bump(tx, [auth.userId], now);
-      await this.emitCipher(tx, 'CipherUpdated', auth, cipher, now);
-      return toCipherResponse({ cipher, folderId, favorite });
+      await this.announce(tx, 'CipherUpdated', auth, cipher, now);
+      return this.respond(tx.manager, auth, cipher);
     });
   }
 
   /** Folder and favourite only: per-user state, so no event; the account revision date still moves. */
   partial(auth: AuthContext, id: string, dto: CipherPartialRequestDto): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
-      const cipher = await this.requireOwned(tx.manager, auth, id);
+      const visible = await this.query.findVisible(tx.manager, auth.userId, id);
+      if (!visible) throw new VaultError(ErrorCode.CipherNotFound);
+      const { cipher } = visible;
       const folderId = dto.folderId ?? null;
       const favorite = dto.favorite === true;
       if (folderId) await this.folders.requireOwned(tx.manager, auth.userId, folderId);
       await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
       await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], favorite);
       await this.accountRevision.bump(tx, [auth.userId], this.clock.now());
-      return toCipherResponse({ cipher, folderId, favorite });
+      return this.respond(tx.manager, auth, cipher);
     });
   }
 
   /** Moves the cipher to the trash (soft delete). Already in the trash: nothing to do. */
   trash(auth: AuthContext, id: string): Promise<void> {
     return this.uow.run(async (tx) => {
-      const cipher = await this.requireOwned(tx.manager, auth, id);
+      const cipher = await this.requireDeletable(tx.manager, auth, id);
       if (cipher.deletedDate) return;
       await this.changeDates(tx, auth, cipher, 'deletedDate', true);
     });
@@ -165,7 +238,7 @@ export class CiphersService {
 
   restore(auth: AuthContext, id: string): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
-      const cipher = await this.requireOwned(tx.manager, auth, id);
+      const cipher = await this.requireDeletable(tx.manager, auth, id);
       if (cipher.deletedDate) await this.changeDates(tx, auth, cipher, 'deletedDate', false);
       return this.respond(tx.manager, auth, cipher);
     });
@@ -190,11 +263,13 @@ export class CiphersService {
   /** Hard delete. The event carries the time of deletion; recipients are known before the row goes. */
   delete(auth: AuthContext, id: string): Promise<void> {
     return this.uow.run(async (tx) => {
-      const cipher = await this.requireOwned(tx.manager, auth, id);
+      const cipher = await this.requireDeletable(tx.manager, auth, id);
       const now = this.clock.now();
-      await this.repo.deleteByIdsAndUser(tx.manager, [cipher.id], auth.userId);
-      await this.accountRevision.bump(tx, [auth.userId], now);
-      await this.emitCipher(tx, 'CipherDeleted', auth, cipher, now);
+      // Who could see it, computed before it goes: a shared cipher's hard delete reaches every member.
+      const audience = await this.audience(tx.manager, auth, cipher);
+      if (cipher.organizationId) await this.repo.deleteByIds(tx.manager, [cipher.id]);
+      else await this.repo.deleteByIdsAndUser(tx.manager, [cipher.id], auth.userId);
+      await this.announce(tx, 'CipherDeleted', auth, cipher, now, audience);
     });
   }
 
@@ -253,7 +328,7 @@ export class CiphersService {
       const [only] = ciphers;
       if (new Set(dto.ids).size === 1 && only) {
         await this.accountRevision.bump(tx, [auth.userId], now);
-        await this.emitCipher(tx, 'CipherUpdated', auth, only, only.revisionDate);
+        await this.emitCipher(tx, 'CipherUpdated', auth, only, only.revisionDate, { recipients: [auth.userId], collectionIds: null });
       } else {
         await this.finishBulk(tx, auth, 'ciphers', 'bulk-move', now);
       }
@@ -337,15 +412,64 @@ export class CiphersService {
     return cipher;
   }
 
-  /** Rules every create/edit body must meet before anything is written. */
-  private async checkRequest(db: EntityManager, auth: AuthContext, dto: CipherRequestDto, checkFolder = true): Promise<void> {
-    if (dto.organizationId) throw new VaultError(ErrorCode.OrganizationsUnsupported);
+  /** The caller's own cipher, or an organization cipher they may edit (404 when not visible, 400 when read-only). */
+  private async requireWritable(db: EntityManager, auth: AuthContext, id: string): Promise<VisibleCipher> {
+    const visible = await this.query.findVisible(db, auth.userId, id);
+    if (!visible) throw new VaultError(ErrorCode.CipherNotFound);
+    if (visible.access && !visible.access.edit) throw new VaultError(ErrorCode.CipherReadOnly);
+    return visible;
+  }
+
+  /** The caller's own cipher, or an organization cipher whose permissions allow them to delete and restore it. */
+  private async requireDeletable(db: EntityManager, auth: AuthContext, id: string): Promise<CipherEntity> {
+    const visible = await this.query.findVisible(db, auth.userId, id);
+    if (!visible) throw new VaultError(ErrorCode.CipherNotFound);
+    if (visible.access && visible.cipher.organizationId) {
+      const limits = await this.repo.itemDeletionLimits(db, [visible.cipher.organizationId]);
+      if (!deletePermission(visible.access, limits.get(visible.cipher.organizationId) ?? false)) throw new VaultError(ErrorCode.CipherReadOnly);
+    }
+    return visible.cipher;
+  }
+
+  /** The collection ids, each in the organization and writable by the caller; at least one. */
+  private async requireWritableCollections(db: EntityManager, auth: AuthContext, organizationId: string, ids: string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) throw new VaultError(ErrorCode.CollectionsRequired);
+    const found = await this.repo.writableCollections(db, auth.userId, organizationId, unique);
+    if (!found.member) throw new VaultError(ErrorCode.CipherNotFound);
+    if (unique.some((id) => !found.existing.has(id) || !found.writable.has(id))) throw new VaultError(ErrorCode.CollectionNotWritable);
+    return unique;
+  }
+
+  /** Who is told of a change to `cipher`: the caller for a personal cipher, the members of its collections for a shared one. */
+  private async audience(db: EntityManager, auth: AuthContext, cipher: CipherEntity): Promise<Audience> {
+    if (!cipher.organizationId) return { recipients: [auth.userId], collectionIds: null };
+    const collectionIds = await this.repo.collectionsOf(db, cipher.id);
+    return { recipients: await this.repo.membersOfCollections(db, collectionIds), collectionIds };
+  }
+
+  /** Moves the revision dates of everyone told and emits the change (one event, fanned out by the wire table). */
+  private async announce(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date, known?: Audience): Promise<void> {
+    const audience = known ?? (await this.audience(tx.manager, auth, cipher));
+    if (audience.recipients.length > 0) await this.accountRevision.bump(tx, audience.recipients, revisionDate);
+    await this.emitCipher(tx, name, auth, cipher, revisionDate, audience);
+  }
+
+  /**
+   * Rules every create/edit body must meet before anything is written. `organizationId`: the organization the
+   * cipher is (or goes) in; a body naming another one, or naming one for a personal cipher, is refused.
+   */
+  private async checkRequest(db: EntityManager, auth: AuthContext, dto: CipherRequestDto, checkFolder = true, organizationId: string | null = null): Promise<void> {
+    const named = dto.organizationId ?? null;
+    if (named !== null && organizationId === null) throw new VaultError(ErrorCode.CollectionsRequired);
+    if (named !== null && named.toLowerCase() !== organizationId?.toLowerCase()) throw new VaultError(ErrorCode.OrganizationMismatch);
     if (dto.encryptedFor && dto.encryptedFor.toLowerCase() !== auth.userId.toLowerCase()) throw new VaultError(ErrorCode.CipherNotEncryptedForUser);
     if (checkFolder && dto.folderId) await this.folders.requireOwned(db, auth.userId, dto.folderId);
   }
 
   private async respond(db: EntityManager, auth: AuthContext, cipher: CipherEntity): Promise<CipherResponseDto> {
-    const [view] = await this.query.views(db, auth.userId, [cipher]);
+    const visible = cipher.organizationId ? await this.query.findVisible(db, auth.userId, cipher.id) : null;
+    const [view] = await this.query.views(db, auth.userId, [visible ?? cipher]);
     return toCipherResponse(view ?? { cipher, folderId: null, favorite: false });
   }
 
@@ -355,9 +479,9 @@ export class CiphersService {
     const now = this.clock.now();
     const dates = { [field]: set ? now : null };
     Object.assign(cipher, dates, { revisionDate: now });
-    await this.repo.setDates(tx.manager, [cipher.id], auth.userId, { ...dates, revisionDate: now });
-    await this.accountRevision.bump(tx, [auth.userId], now);
-    await this.emitCipher(tx, 'CipherUpdated', auth, cipher, now);
+    if (cipher.organizationId) await this.repo.setDatesById(tx.manager, [cipher.id], { ...dates, revisionDate: now });
+    else await this.repo.setDates(tx.manager, [cipher.id], auth.userId, { ...dates, revisionDate: now });
+    await this.announce(tx, 'CipherUpdated', auth, cipher, now);
   }
 
   /** The same date change on every owned cipher among `ids` that `applies`; returns the changed ciphers. */
@@ -383,14 +507,14 @@ export class CiphersService {
     await this.bus.emit(tx, 'CiphersBulkChanged', { userIds: [auth.userId], kind, reason, actor: auth.actor });
   }
 
-  private emitCipher(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date): Promise<void> {
+  private emitCipher(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date, audience: Audience): Promise<void> {
     const change: CipherChange = {
       cipherId: cipher.id,
-      userId: auth.userId,
-      organizationId: null,
-      collectionIds: null,
+      userId: cipher.organizationId ? null : auth.userId,
+      organizationId: cipher.organizationId,
+      collectionIds: audience.collectionIds,
       revisionDate,
-      recipients: [auth.userId],
+      recipients: audience.recipients,
       actor: auth.actor,
     };
     return this.bus.emit(tx, name, change);

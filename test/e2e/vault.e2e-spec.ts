@@ -242,7 +242,7 @@ describe('vault: folders and single-cipher endpoints', () => {
       expect(h.take().map((e) => e.name)).toEqual(['CipherCreated']);
     });
 
-    it('POST /api/ciphers/create (personal: empty collectionIds) → CipherCreated; organizationId or collections → 400, nothing written', async () => {
+    it('POST /api/ciphers/create (personal: empty collectionIds) → CipherCreated; another organization 404, collections without one or an organization without collections 400; nothing written', async () => {
       const body = loginBody();
       const res = await h.call(alice, 'POST', '/api/ciphers/create', { cipher: body, collectionIds: [] });
       expect(res.status).toBe(200);
@@ -251,9 +251,9 @@ describe('vault: folders and single-cipher endpoints', () => {
 
       const count = (await h.call(alice, 'GET', '/api/ciphers')).body.data.length;
       const orgId = randomUUID();
-      expectError(await h.call(alice, 'POST', '/api/ciphers/create', { cipher: loginBody({ organizationId: orgId }), collectionIds: [randomUUID()] }), 400, 'Organizations are not supported by this server yet.');
-      expectError(await h.call(alice, 'POST', '/api/ciphers/create', { cipher: loginBody(), collectionIds: [randomUUID()] }), 400, 'Organizations are not supported by this server yet.');
-      expectError(await h.call(alice, 'POST', '/api/ciphers', loginBody({ organizationId: orgId })), 400, 'Organizations are not supported by this server yet.');
+      expectError(await h.call(alice, 'POST', '/api/ciphers/create', { cipher: loginBody({ organizationId: orgId }), collectionIds: [randomUUID()] }), 404, 'Resource not found.');
+      expectError(await h.call(alice, 'POST', '/api/ciphers/create', { cipher: loginBody(), collectionIds: [randomUUID()] }), 400, 'Only organization items can be in collections.');
+      expectError(await h.call(alice, 'POST', '/api/ciphers', loginBody({ organizationId: orgId })), 400, 'You must select at least one collection.');
       expect((await h.call(alice, 'POST', '/api/ciphers/create', { collectionIds: [] })).status).toBe(400);
       expect((await h.call(alice, 'GET', '/api/ciphers')).body.data.length).toBe(count);
       expect(h.take()).toEqual([]);

@@ -92,6 +92,17 @@ export class CipherCreateRequestDto {
   @IsOptional() @IsArray() @ArrayMaxSize(1_000) @IsUUID('all', { each: true }) collectionIds?: string[] | null;
 }
 
+/** Body of PUT/POST /api/ciphers/{id}/share: the cipher re-encrypted with the organization key, and its collections. */
+export class CipherShareRequestDto {
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CipherRequestDto) cipher!: CipherRequestDto;
+  @IsDefined() @IsArray() @ArrayMaxSize(1_000) @IsUUID('all', { each: true }) collectionIds!: string[];
+}
+
+/** Body of PUT/POST /api/ciphers/{id}/collections and collections_v2. */
+export class CipherCollectionsRequestDto {
+  @IsDefined() @IsArray() @ArrayMaxSize(1_000) @IsUUID('all', { each: true }) collectionIds!: string[];
+}
+
 /** Body of PUT/POST /api/ciphers/{id}/partial: per-user state only. */
 export class CipherPartialRequestDto {
   @IsOptional() @IsUUID('all') folderId?: string | null;

@@ -2,12 +2,17 @@ import { toApiDate } from '../../common/time/clock';
 import { CipherEntity } from '../../db/entities';
 import { TYPE_DATA_DEFAULTS } from './cipher-data.dto';
 import { CipherType, TYPE_DATA_KEY, TypeDataKey } from './cipher-request.dto';
+import { CipherAccess, PERSONAL_ACCESS } from '../cipher-access';
 
 /** A cipher as one user sees it: the shared row plus that user's folder and favourite mark. */
 export interface CipherView {
   cipher: CipherEntity;
   folderId: string | null;
   favorite: boolean;
+  /** What the user may do with it (organization ciphers); everything when absent. */
+  access?: CipherAccess;
+  /** Whether the user may delete and restore it (permissions.delete/restore); `access.edit || access.manage` when absent. */
+  deletable?: boolean;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -73,6 +78,8 @@ function typeDataView(key: TypeDataKey, stored: JsonObject): JsonObject {
 
 export function toCipherResponse(view: CipherView): CipherResponseDto {
   const { cipher } = view;
+  const access = view.access ?? PERSONAL_ACCESS;
+  const deletable = view.deletable ?? (access.edit || access.manage);
   const key = TYPE_DATA_KEY[cipher.type as CipherType] as TypeDataKey | undefined;
   const data = asObject(parseJson(cipher.data));
   const typed = (k: TypeDataKey): JsonObject | null => (key === k && data ? typeDataView(k, data) : null);
@@ -83,11 +90,11 @@ export function toCipherResponse(view: CipherView): CipherResponseDto {
     organizationId: cipher.organizationId,
     folderId: view.folderId,
     favorite: view.favorite,
-    edit: true,
-    viewPassword: true,
-    permissions: { delete: true, restore: true },
+    edit: access.edit,
+    viewPassword: access.viewPassword,
+    permissions: { delete: deletable, restore: deletable },
     organizationUseTotp: true,
-    collectionIds: [],
+    collectionIds: access.collectionIds,
     key: cipher.key,
     reprompt: cipher.reprompt,
     name: cipher.name,

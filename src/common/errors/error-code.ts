@@ -40,6 +40,11 @@ export enum ErrorCode {
   /** A member change the organization's rules refuse; the message says which rule. */
   MemberChangeRefused = 'MemberChangeRefused',
   InvitationsNotAllowed = 'InvitationsNotAllowed',
+  CollectionsNeedOrganization = 'CollectionsNeedOrganization',
+  CollectionsRequired = 'CollectionsRequired',
+  CollectionNotWritable = 'CollectionNotWritable',
+  CipherReadOnly = 'CipherReadOnly',
+  OrganizationMismatch = 'OrganizationMismatch',
   // hub
   MissingUpgradeHeader = 'MissingUpgradeHeader',
 }
@@ -84,5 +89,10 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.OrganizationKeysExist]: { status: 400, message: 'Organization Keys already exist' },
   [ErrorCode.MemberChangeRefused]: { status: 400, message: 'User invalid.' },
   [ErrorCode.InvitationsNotAllowed]: { status: 400, message: 'Invitations are not allowed on this server.' },
+  [ErrorCode.CollectionsNeedOrganization]: { status: 400, message: 'Only organization items can be in collections.' },
+  [ErrorCode.CollectionsRequired]: { status: 400, message: 'You must select at least one collection.' },
+  [ErrorCode.CollectionNotWritable]: { status: 400, message: 'You do not have permissions to edit this.' },
+  [ErrorCode.CipherReadOnly]: { status: 400, message: 'You do not have permissions to edit this.' },
+  [ErrorCode.OrganizationMismatch]: { status: 400, message: 'The item does not belong to that organization.' },
   [ErrorCode.MissingUpgradeHeader]: { status: 400, message: 'Missing "Upgrade: websocket" header; the reverse proxy must forward Upgrade and Connection' },
 };
