@@ -16,11 +16,12 @@ import { selectedTargets } from './lib/targets';
 import { connectionsScenario } from './scenarios/connections';
 import { deliveryScenario } from './scenarios/delivery';
 import { fanoutScenario, loginStormScenario } from './scenarios/in-process';
+import { orgFanoutScenario } from './scenarios/org-fanout';
 import { soakScenario } from './scenarios/soak';
 import { syncScenario } from './scenarios/sync';
 import { writesScenario } from './scenarios/writes';
 
-const SCENARIOS: Scenario[] = [connectionsScenario, deliveryScenario, syncScenario, writesScenario, loginStormScenario, fanoutScenario, soakScenario];
+const SCENARIOS: Scenario[] = [connectionsScenario, deliveryScenario, syncScenario, writesScenario, loginStormScenario, fanoutScenario, orgFanoutScenario, soakScenario];
 
 /** A table as Markdown, for summary.md and docs/performance.md. */
 function markdown(table: Record<string, Record<string, string | number>>): string {
