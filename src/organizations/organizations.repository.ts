@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { CollectionEntity, CollectionMemberEntity, MembershipEntity, OrganizationEntity, PolicyEntity } from '../db/entities';
+import { CipherEntity, CollectionEntity, CollectionMemberEntity, MembershipEntity, OrganizationEntity, PolicyEntity } from '../db/entities';
 import { MembershipStatus, MembershipType } from '../db/entities/membership.entity';
 
 /** A confirmed membership with its organization (profile entries). */
@@ -24,8 +24,12 @@ export class OrganizationsRepository {
     await db.getRepository(OrganizationEntity).save(organization);
   }
 
-  /** Deletes the organization; memberships, collections, their access rows and policies go by cascade. */
+  /**
+   * Deletes the organization with its items: its ciphers (their collection links, folder links and favourites
+   * go by cascade), then the organization (memberships, collections, access rows and policies by cascade).
+   */
   async deleteOrganization(db: EntityManager, id: string): Promise<void> {
+    await db.getRepository(CipherEntity).delete({ organizationId: id });
     await db.getRepository(OrganizationEntity).delete({ id });
   }
 

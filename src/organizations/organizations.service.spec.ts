@@ -2,7 +2,9 @@ import { createServiceHarness, encString, ServiceHarness, TestUser } from '../..
 import { AccountsService } from '../accounts/accounts.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
-import { CollectionEntity, CollectionMemberEntity, MembershipEntity, OrganizationEntity } from '../db/entities';
+import { CiphersService } from '../ciphers/ciphers.service';
+import { CipherRequestDto } from '../ciphers/dto/cipher-request.dto';
+import { CipherEntity, CollectionEntity, CollectionMemberEntity, MembershipEntity, OrganizationEntity } from '../db/entities';
 import { SyncService } from '../sync/sync.service';
 import { OrganizationsService } from './organizations.service';
 
@@ -80,8 +82,14 @@ describe('OrganizationsService', () => {
     await rejects(organizations.leave(alice.auth, created.id), ErrorCode.LastOwner);
     await rejects(organizations.delete(alice.auth, created.id, { masterPasswordHash: Buffer.from('not the password').toString('base64') }), ErrorCode.UserVerificationFailed);
     expect(await h.db.getRepository(OrganizationEntity).countBy({ id: created.id })).toBe(1);
+    const collection = await h.db.getRepository(CollectionEntity).findOneByOrFail({ organizationId: created.id });
+    const shared = await h.get(CiphersService).createWithCollections(alice.auth, {
+      cipher: { type: 2, name: encString('note'), secureNote: { type: 0 }, organizationId: created.id } as CipherRequestDto, collectionIds: [collection.id],
+    });
+    await h.events.take();
     await organizations.delete(alice.auth, created.id, { masterPasswordHash: alice.masterPasswordHash });
     expect(await h.db.getRepository(OrganizationEntity).countBy({ id: created.id })).toBe(0);
+    expect(await h.db.getRepository(CipherEntity).countBy({ id: shared.id })).toBe(0);
     expect(await h.db.getRepository(MembershipEntity).countBy({ organizationId: created.id })).toBe(0);
     expect(await h.events.take()).toEqual([
       { name: 'OrganizationKeysChanged', payload: { organizationId: created.id, userIds: [alice.id], reason: 'deleted', actor: alice.auth.actor } },
