@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, describeConfig, loadConfig, readEnvironment } from './config/app-config';
-import { configureLogging, droppedLogLines, flushLogs, getLogger } from './common/logging/logger';
+import { configureLogging, drainLogs, droppedLogLines, flushLogs, getLogger } from './common/logging/logger';
 
 async function main(): Promise<void> {
   let loaded;
@@ -31,11 +31,14 @@ async function main(): Promise<void> {
     if (total > reported) log.warn({ dropped: lost }, 'log.lines_dropped');
     reported = total;
   }, 60_000).unref();
-  const exit = (code: number): never => {
+  /** Graceful end: live readers get up to a second to take what is buffered; a stalled one never holds the exit. */
+  const exit = (code: number): void => {
     const lost = droppedLogLines();
     if (Object.keys(lost).length > 0) log.warn({ dropped: lost }, 'log.lines_dropped');
-    flushLogs();
-    process.exit(code);
+    void drainLogs(1_000).then(() => {
+      flushLogs();
+      process.exit(code);
+    });
   };
   for (const warning of warnings) log.warn(warning);
   const app = await createApp(config);

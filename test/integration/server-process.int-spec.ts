@@ -133,6 +133,30 @@ describe('logging never blocks the event loop', () => {
     rmSync(dataFolder, { recursive: true, force: true });
   });
 
+  it('SIGTERM just after stdout stalled (a background write stuck for under a second): the server still exits, and LOG_FILE is complete', async () => {
+    const freshFifo = join(dataFolder, 'stdout-fresh.fifo');
+    await new Promise<void>((ok, fail) => execFile('mkfifo', [freshFifo], (error) => (error ? fail(error) : ok())));
+    const stalled = openSync(freshFifo, 'r+');
+    const file = join(dataFolder, 'fresh.log');
+    try {
+      const port = await freePort();
+      const run = start({ DATA_FOLDER: join(dataFolder, 'fresh'), LOG_FILE: file, LOG_LEVEL: 'info', LOG_BUFFER_SIZE: '64K' }, port, stalled);
+      await waitAlive(run.baseUrl);
+      // About 400 request lines: more than the 64 KB pipe holds, so stdout stalls during this loop, and the
+      // SIGTERM follows at once. A synchronous flush of stdout at exit would then block for good.
+      for (let batch = 0; batch < 8; batch += 1) {
+        await Promise.all(Array.from({ length: 50 }, () => fetch(`${run.baseUrl}/alive`).then((r) => r.arrayBuffer())));
+      }
+      run.child.kill('SIGTERM');
+      const outcome = await Promise.race([run.exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running after 15 s'), 15_000))]);
+      if (outcome !== 0) run.child.kill('SIGKILL');
+      expect(outcome).toBe(0);
+      expect(readFileSync(file, 'utf8')).toContain('server.stopped');
+    } finally {
+      closeSync(stalled);
+    }
+  }, 60_000);
+
   it('with a stdout pipe nobody reads, every request is still answered; dropped lines are counted; LOG_FILE gets every line and is flushed on SIGTERM', async () => {
     const port = await freePort();
     // 3,000 request lines are far more than the 64 KB pipe and the 64 KB log buffer.

@@ -35,13 +35,10 @@ export const LOG_BUFFER_BYTES = 8 * 1024 * 1024;
 
 /** Lines each destination dropped because its buffer was full. */
 const dropped = new Map<string, number>();
-/** An asynchronous destination of the current configuration, and when its reader last took bytes. */
-interface Destination { boom: SonicBoom; lastProgressAt: number }
+/** An asynchronous destination of the current configuration. */
+interface Destination { boom: SonicBoom }
 /** The asynchronous destinations of the current configuration (flushed on shutdown and on a crash). */
 let destinations: Destination[] = [];
-
-/** A destination whose background write has not progressed for this long has a stalled reader. */
-const STALLED_MS = 1_000;
 
 /**
  * An asynchronous destination: lines are queued in memory and written by libuv in the background (fs.write on
@@ -54,11 +51,7 @@ function asyncDestination(name: string, dest: number | string, maxLength: number
     dropped.set(name, (dropped.get(name) ?? 0) + lines);
   });
   destination.on('error', () => undefined); // a closed stdout must not crash the server
-  const entry: Destination = { boom: destination, lastProgressAt: Date.now() };
-  destination.on('write', () => {
-    entry.lastProgressAt = Date.now();
-  });
-  destinations.push(entry);
+  destinations.push({ boom: destination });
   return destination;
 }
 
@@ -115,18 +108,30 @@ export function droppedLogLines(): Record<string, number> {
  * are not lost. A destination that cannot take them (a stalled pipe) is skipped, never waited for.
  */
 export function flushLogs(): void {
-  for (const { boom, lastProgressAt } of destinations) {
+  for (const { boom } of destinations) {
     // SonicBoom's own state: bytes still queued, and whether a background write is in flight.
     const state = boom as unknown as { _len: number; _writing: boolean };
     if (state._len === 0) continue;
-    // A background write stuck for a while means the reader stopped: a synchronous write would block for good.
-    if (state._writing && Date.now() - lastProgressAt > STALLED_MS) continue;
+    // A background write in flight may be stuck on a reader that stopped (a full pipe): a synchronous write to
+    // the same descriptor would then block for good, however recent its last progress. drainLogs() gives a
+    // live reader time to take the rest first.
+    if (state._writing) continue;
     try {
       boom.flushSync();
     } catch {
       /* EAGAIN on a full pipe, or a closed descriptor: what is left is dropped */
     }
   }
+}
+
+/** Waits, at most `timeoutMs`, until every destination has written what it holds (graceful shutdown). */
+export async function drainLogs(timeoutMs = 1_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const busy = (): boolean => destinations.some(({ boom }) => {
+    const state = boom as unknown as { _len: number; _writing: boolean };
+    return state._len > 0 || state._writing;
+  });
+  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 type LogFn = (objOrMsg: object | string, msg?: string) => void;
