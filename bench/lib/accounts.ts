@@ -2,7 +2,7 @@
  * Accounts for bench scenarios, set up over HTTP the way the official clients do it, on any API target.
  */
 import { randomUUID } from 'node:crypto';
-import { decodeJwtPayload, makePbkdf2Account, passwordLogin, registerAccount, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
+import { decodeJwtPayload, loginCipherRequest, makePbkdf2Account, passwordLogin, registerAccount, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
 import { Target } from './targets';
 
 export interface BenchAccount {
@@ -21,4 +21,25 @@ export async function openAccount(target: Target): Promise<BenchAccount> {
   await registerAccount(target.baseUrl, account, { shape: target.kind === 'vaultwarden' ? 'legacy-register' : 'finish' });
   const { access_token } = await passwordLogin(target.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
   return { account, token: access_token, userId: String(decodeJwtPayload(access_token).sub) };
+}
+
+export interface BenchUser { token: string; body: () => unknown }
+
+/**
+ * `users` accounts on the target (the floor takes any token), each with a few encrypted cipher bodies made up
+ * front so the load generator spends its time sending. Four at a time: registration and login hash on the
+ * server, and this server's hashing gate turns a burst away.
+ */
+export async function provisionUsers(target: Target, users: number): Promise<BenchUser[]> {
+  if (target.kind === 'ws-floor') return Array.from({ length: users }, () => ({ token: randomUUID(), body: () => ({ type: 1 }) }));
+  const made: BenchUser[] = [];
+  for (let i = 0; i < users; i += 4) {
+    made.push(...await Promise.all(Array.from({ length: Math.min(4, users - i) }, async () => {
+      const { account, token, userId } = await openAccount(target);
+      const bodies = Array.from({ length: 8 }, (_, n) => loginCipherRequest(account, userId, { name: `item ${n}`, username: 'u', password: 'p', uri: 'https://bench.example' }));
+      let next = 0;
+      return { token, body: () => bodies[next++ % bodies.length] };
+    })));
+  }
+  return made;
 }

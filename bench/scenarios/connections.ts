@@ -19,12 +19,11 @@
  * 10,000 sockets need 10,000 descriptors in the swarm and as many in the server (both inherit the bench's
  * limit): check `ulimit -n` (at least 12,000; raise it with `ulimit -n 65536` where the hard limit allows).
  */
-import { randomUUID } from 'node:crypto';
-import { decodeJwtPayload, loginCipherRequest, makePbkdf2Account, passwordLogin, registerAccount, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
+import { provisionUsers } from '../lib/accounts';
 import { HubSwarm } from '../lib/hub-swarm';
 import { Scenario, ScenarioOutput } from '../lib/scenario';
 import { distribution, Distribution } from '../lib/stats';
-import { sampleProcess, startTarget, Target, TargetKind } from '../lib/targets';
+import { sampleProcess, startTarget, TargetKind } from '../lib/targets';
 
 const STEPS = (process.env.BENCH_CONNECTION_STEPS ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
 const USERS = Number(process.env.BENCH_CONNECTION_USERS ?? 100);
@@ -37,31 +36,6 @@ const PROBE_RATE = 20;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
-
-export interface BenchUser { token: string; body: () => unknown }
-
-/**
- * Accounts on the target, registered and logged in as the official clients do (the floor takes any token),
- * each with a few encrypted cipher bodies made up front. Four at a time: registration and login hash on the
- * server, and this server's hashing gate turns a burst away.
- */
-export async function provisionUsers(target: Target, users: number): Promise<BenchUser[]> {
-  if (target.kind === 'ws-floor') return Array.from({ length: users }, () => ({ token: randomUUID(), body: () => ({ type: 1 }) }));
-  const made: BenchUser[] = [];
-  for (let i = 0; i < users; i += 4) {
-    made.push(...await Promise.all(Array.from({ length: Math.min(4, users - i) }, async () => {
-      // 100,000 iterations: Vaultwarden's minimum; it gets the single-request registration the clients also use.
-      const account: TestAccount = makePbkdf2Account(`bench-${randomUUID()}@example.com`, 'pw', 100_000);
-      await registerAccount(target.baseUrl, account, { shape: target.kind === 'vaultwarden' ? 'legacy-register' : 'finish' });
-      const { access_token } = await passwordLogin(target.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
-      const userId = String(decodeJwtPayload(access_token).sub);
-      const bodies = Array.from({ length: 8 }, (_, n) => loginCipherRequest(account, userId, { name: `item ${n}`, username: 'u', password: 'p', uri: 'https://bench.example' }));
-      let next = 0;
-      return { token: access_token, body: () => bodies[next++ % bodies.length] };
-    })));
-  }
-  return made;
-}
 
 /** Latency of PROBES `GET /alive` sent at PROBE_RATE a second, on schedule whatever the answers' pace. */
 async function probeAlive(baseUrl: string): Promise<Distribution & { failed: number }> {

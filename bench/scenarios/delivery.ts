@@ -5,14 +5,12 @@
  * its response (p50/p90/p99/max), missing deliveries, write latency, the server's CPU during the writes, and
  * its RSS idle, with the sockets open, and after the writes.
  */
-import { fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { decodeJwtPayload, loginCipherRequest, makePbkdf2Account, passwordLogin, registerAccount, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
+import { provisionUsers } from '../lib/accounts';
+import { deliverySwarm } from '../lib/delivery-swarm-client';
 import { latencyCdfSpec } from '../lib/plot';
 import { Scenario } from '../lib/scenario';
 import { distribution, Distribution } from '../lib/stats';
-import { sampleProcess, startTarget, Target, TargetKind } from '../lib/targets';
+import { sampleProcess, startTarget, TargetKind } from '../lib/targets';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -38,61 +36,13 @@ export interface DeliveryResult {
   samples?: number[];
 }
 
-interface Writer { token: string; body: () => unknown }
-
-/** Accounts on the target (registered and logged in as the official clients do); the floor needs none. */
-async function provision(target: Target, users: number): Promise<Writer[]> {
-  if (target.kind === 'ws-floor') {
-    return Array.from({ length: users }, () => {
-      const token = randomUUID();
-      return { token, body: () => ({ type: 1 }) };
-    });
-  }
-  const writers: Writer[] = [];
-  // A few at a time: registration and login hash on the server, whose hashing gate turns a burst away (503).
-  for (let i = 0; i < users; i += 4) {
-    writers.push(...await Promise.all(Array.from({ length: Math.min(4, users - i) }, async () => {
-      // 100,000 client-side iterations: Vaultwarden's minimum. Its send-verification-email is rate-limited per
-      // address, so it gets the single-request registration the clients also use.
-      const account: TestAccount = makePbkdf2Account(`bench-${randomUUID()}@example.com`, 'pw', 100_000);
-      await registerAccount(target.baseUrl, account, { shape: target.kind === 'vaultwarden' ? 'legacy-register' : 'finish' });
-      const { access_token } = await passwordLogin(target.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
-      const userId = String(decodeJwtPayload(access_token).sub);
-      // Encrypted bodies made up front, so the load generator spends its time sending.
-      const bodies = Array.from({ length: 8 }, (_, n) => loginCipherRequest(account, userId, { name: `item ${n}`, username: 'u', password: 'p', uri: 'https://bench.example' }));
-      let next = 0;
-      return { token: access_token, body: () => bodies[next++ % bodies.length] };
-    })));
-  }
-  return writers;
-}
-
-type SwarmReply = { ready?: boolean; opened?: number; error?: string; frames?: number; receipts?: Record<string, number[]>; closed?: boolean };
-
-function swarm(): { ask(message: object, until: (reply: SwarmReply) => boolean): Promise<SwarmReply> } {
-  const child = fork(join(__dirname, '..', 'lib', 'delivery-swarm.js'), [], { stdio: 'inherit' });
-  return {
-    ask: (message, until) => new Promise((resolve, reject) => {
-      const listener = (reply: SwarmReply): void => {
-        if (reply.error) reject(new Error(reply.error));
-        else if (until(reply)) {
-          child.off('message', listener);
-          resolve(reply);
-        }
-      };
-      child.on('message', listener);
-      if (Object.keys(message).length > 0) child.send(message);
-    }),
-  };
-}
-
 export async function runDelivery(kind: TargetKind, options: DeliveryOptions): Promise<DeliveryResult> {
   const target = await startTarget(kind);
   try {
-    const writers = await provision(target, options.users);
+    const writers = await provisionUsers(target, options.users);
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = sampleProcess(target.pid);
-    const sockets = swarm();
+    const sockets = deliverySwarm();
     await sockets.ask({}, (r) => r.ready === true);
     const opened = await sockets.ask({ open: { hubUrl: target.hubUrl, tokens: writers.map((w) => w.token), perToken: options.socketsPerUser } }, (r) => r.opened !== undefined);
     await new Promise((r) => setTimeout(r, 2_000));

@@ -7,18 +7,16 @@
  * (p50/p90/p99/max), missing deliveries, server CPU. This server only: the figures are read as the ratio of the
  * organization case to the personal one, in the same run.
  */
-import { fork } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { decodeJwtPayload, encryptType2, encryptType4, loginCipherRequest, makePbkdf2Account, passwordLogin, registerAccount, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { encryptType2, encryptType4, loginCipherRequest } from '../../test/support/test-crypto';
+import { BenchAccount, openAccount } from '../lib/accounts';
+import { deliverySwarm } from '../lib/delivery-swarm-client';
 import { latencyCdfSpec } from '../lib/plot';
 import { Scenario } from '../lib/scenario';
 import { distribution, Distribution } from '../lib/stats';
 import { sampleProcess, startTarget, Target } from '../lib/targets';
 
 const now = (): number => performance.timeOrigin + performance.now();
-
-interface Member { account: TestAccount; token: string; userId: string }
 
 interface Phase { writes: number; failed: number; expected: number; missing: number; writeMs: Distribution; deliveryMs: Distribution; cpuPercent: number; samples: number[] }
 
@@ -27,32 +25,6 @@ async function json(target: Target, token: string, method: string, path: string,
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function member(target: Target): Promise<Member> {
-  const account = makePbkdf2Account(`fanout-${randomUUID()}@example.com`, 'pw', 100_000);
-  await registerAccount(target.baseUrl, account, { shape: 'finish' });
-  const { access_token } = await passwordLogin(target.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() });
-  return { account, token: access_token, userId: String(decodeJwtPayload(access_token).sub) };
-}
-
-type SwarmReply = { ready?: boolean; opened?: number; error?: string; receipts?: Record<string, number[]>; closed?: boolean };
-
-function swarm(): { ask(message: object, until: (reply: SwarmReply) => boolean): Promise<SwarmReply> } {
-  const child = fork(join(__dirname, '..', 'lib', 'delivery-swarm.js'), [], { stdio: 'inherit' });
-  return {
-    ask: (message, until) => new Promise((resolve, reject) => {
-      const listener = (reply: SwarmReply): void => {
-        if (reply.error) reject(new Error(reply.error));
-        else if (until(reply)) {
-          child.off('message', listener);
-          resolve(reply);
-        }
-      };
-      child.on('message', listener);
-      if (Object.keys(message).length > 0) child.send(message);
-    }),
-  };
 }
 
 export const orgFanoutScenario: Scenario = {
@@ -66,9 +38,9 @@ export const orgFanoutScenario: Scenario = {
     const seconds = Number(process.env.BENCH_ORG_SECONDS ?? 10);
     const target = await startTarget('vaultwave', { INVITATIONS_ALLOWED: 'true' });
     try {
-      const people: Member[] = [];
-      for (let i = 0; i < members; i += 4) people.push(...await Promise.all(Array.from({ length: Math.min(4, members - i) }, () => member(target))));
-      const [owner, ...rest] = people as [Member, ...Member[]];
+      const people: BenchAccount[] = [];
+      for (let i = 0; i < members; i += 4) people.push(...await Promise.all(Array.from({ length: Math.min(4, members - i) }, () => openAccount(target))));
+      const [owner, ...rest] = people as [BenchAccount, ...BenchAccount[]];
       console.log(`org-fanout: ${people.length} accounts`);
 
       const orgKey = randomBytes(64);
@@ -91,7 +63,7 @@ export const orgFanoutScenario: Scenario = {
       });
       console.log(`org-fanout: organization of ${listed.length} members`);
 
-      const sockets = swarm();
+      const sockets = deliverySwarm();
       await sockets.ask({}, (r) => r.ready === true);
       const opened = await sockets.ask({ open: { hubUrl: target.hubUrl, tokens: people.map((p) => p.token), perToken: socketsPerMember } }, (r) => r.opened !== undefined);
       await new Promise((r) => setTimeout(r, 3_000));

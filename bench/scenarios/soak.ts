@@ -20,7 +20,8 @@ import { Scenario, ScenarioOutput } from '../lib/scenario';
 import { HubSwarm } from '../lib/hub-swarm';
 import { distribution, Distribution } from '../lib/stats';
 import { sampleProcess, startTarget, TargetKind } from '../lib/targets';
-import { mb, provisionUsers, sleep } from './connections';
+import { provisionUsers } from '../lib/accounts';
+import { mb, sleep } from './connections';
 
 export interface SoakOptions { minutes: number; users: number; sockets: number; rate: number; churn: number }
 
