@@ -187,13 +187,14 @@ export class CiphersService {
       const after = await this.audience(tx.manager, auth, cipher);
       await this.announce(tx, 'CipherUpdated', auth, cipher, now, { recipients: [...new Set([...before.recipients, ...after.recipients])], collectionIds });
       const visible = await this.query.findVisible(tx.manager, auth.userId, cipher.id);
-      return { cipher: visible ? await this.respond(tx.manager, auth, cipher) : null, unavailable: !visible };
+      return { cipher: visible ? await this.respond(tx.manager, auth, cipher, { visible }) : null, unavailable: !visible };
     });
   }
 
   update(auth: AuthContext, id: string, dto: CipherRequestDto): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
-      const { cipher } = await this.requireWritable(tx.manager, auth, id);
+      const visible = await this.requireWritable(tx.manager, auth, id);
+      const { cipher } = visible;
       await this.checkRequest(tx.manager, auth, dto, true, cipher.organizationId);
       if (dto.lastKnownRevisionDate && new Date(dto.lastKnownRevisionDate).getTime() !== cipher.revisionDate.getTime()) {
         throw new VaultError(ErrorCode.StaleCipher);
@@ -207,7 +208,7 @@ export class CiphersService {
       await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
       await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], favorite);
       await this.announce(tx, 'CipherUpdated', auth, cipher, now);
-      return this.respond(tx.manager, auth, cipher);
+      return this.respond(tx.manager, auth, cipher, { visible, folderId, favorite });
     });
   }
 
@@ -223,7 +224,7 @@ export class CiphersService {
       await this.repo.setFolder(tx.manager, auth.userId, [cipher.id], folderId);
       await this.repo.setFavorite(tx.manager, auth.userId, [cipher.id], favorite);
       await this.accountRevision.bump(tx, [auth.userId], this.clock.now());
-      return this.respond(tx.manager, auth, cipher);
+      return this.respond(tx.manager, auth, cipher, { visible, folderId, favorite });
     });
   }
 
@@ -467,9 +468,19 @@ export class CiphersService {
     if (checkFolder && dto.folderId) await this.folders.requireOwned(db, auth.userId, dto.folderId);
   }
 
-  private async respond(db: EntityManager, auth: AuthContext, cipher: CipherEntity): Promise<CipherResponseDto> {
-    const visible = cipher.organizationId ? await this.query.findVisible(db, auth.userId, cipher.id) : null;
-    const [view] = await this.query.views(db, auth.userId, [visible ?? cipher]);
+  /**
+   * `cipher` as the caller sees it. A personal cipher whose folder and favourite the caller has just written
+   * needs no query (the edit path); otherwise they are read, with an organization cipher's access (`visible`
+   * when the caller already has it).
+   */
+  private async respond(
+    db: EntityManager, auth: AuthContext, cipher: CipherEntity, known: { visible?: VisibleCipher; folderId?: string | null; favorite?: boolean } = {},
+  ): Promise<CipherResponseDto> {
+    if (!cipher.organizationId && known.folderId !== undefined && known.favorite !== undefined) {
+      return toCipherResponse({ cipher, folderId: known.folderId, favorite: known.favorite });
+    }
+    const visible = cipher.organizationId ? known.visible ?? (await this.query.findVisible(db, auth.userId, cipher.id)) : null;
+    const [view] = await this.query.views(db, auth.userId, [visible ? { cipher, access: visible.access } : cipher]);
     return toCipherResponse(view ?? { cipher, folderId: null, favorite: false });
   }
 

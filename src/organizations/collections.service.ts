@@ -8,13 +8,14 @@ import { VaultError } from '../common/errors/vault-error';
 import { ListResponseDto, toListResponse } from '../common/http/list-response';
 import { Clock } from '../common/time/clock';
 import { CollectionEntity, CollectionMemberEntity, MembershipEntity, OrganizationEntity } from '../db/entities';
-import { MembershipStatus, MembershipType } from '../db/entities/membership.entity';
+import { MembershipType } from '../db/entities/membership.entity';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { EventBus } from '../event-bus/event-bus.service';
 import { CollectionsRepository } from './collections.repository';
 import { CollectionRequestDto } from './dto/collection-request.dto';
 import { CollectionAccessDetailsResponseDto, CollectionResponseDto } from './dto/organization-response.dto';
 import { permissionsOf, toCollectionResponse } from './dto/organization-response.mapper';
+import { OrganizationsQueryService } from './organizations-query.service';
 import { OrganizationsRepository } from './organizations.repository';
 
 interface Caller { organization: OrganizationEntity; membership: MembershipEntity }
@@ -33,6 +34,7 @@ export class CollectionsService {
     private readonly uow: UnitOfWork,
     private readonly repo: CollectionsRepository,
     private readonly organizations: OrganizationsRepository,
+    private readonly query: OrganizationsQueryService,
     private readonly accountRevision: AccountRevisionService,
     private readonly bus: EventBus,
     private readonly clock: Clock,
@@ -178,11 +180,9 @@ export class CollectionsService {
   }
 
   private async caller(db: EntityManager, auth: AuthContext, orgId: string): Promise<Caller> {
-    const membership = await this.organizations.findMembership(db, orgId, auth.userId);
-    if (!membership || membership.status !== MembershipStatus.Confirmed) throw new VaultError(ErrorCode.OrganizationNotFound);
-    const organization = await this.organizations.findOrganization(db, orgId);
-    if (!organization || !organization.enabled) throw new VaultError(ErrorCode.OrganizationNotFound);
-    return { organization, membership };
+    const caller = await this.query.requireConfirmedMember(db, orgId, auth.userId);
+    if (!caller.organization.enabled) throw new VaultError(ErrorCode.OrganizationNotFound);
+    return caller;
   }
 
   /** Tells every confirmed member with access before or after (the collection's name or contents changed for them). */

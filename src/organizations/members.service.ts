@@ -21,6 +21,7 @@ import { MemberBulkResponseDto, MemberDetailsResponseDto, MemberMiniDetailsRespo
 import { toMemberDetails, toMemberMiniDetails } from './dto/member-response.mapper';
 import { permissionsOf } from './dto/organization-response.mapper';
 import { MembersRepository } from './members.repository';
+import { OrganizationsQueryService } from './organizations-query.service';
 import { OrganizationsRepository } from './organizations.repository';
 
 type KeysReason = DomainEventMap['OrganizationKeysChanged']['reason'];
@@ -58,6 +59,7 @@ export class MembersService {
     private readonly uow: UnitOfWork,
     private readonly members: MembersRepository,
     private readonly organizations: OrganizationsRepository,
+    private readonly query: OrganizationsQueryService,
     private readonly accounts: AccountsQueryService,
     private readonly accountRevision: AccountRevisionService,
     private readonly bus: EventBus,
@@ -283,9 +285,7 @@ export class MembersService {
   }
 
   private async requireConfirmed(db: EntityManager, auth: AuthContext, orgId: string): Promise<MembershipEntity> {
-    const membership = await this.organizations.findMembership(db, orgId, auth.userId);
-    if (!membership || membership.status !== MembershipStatus.Confirmed) throw new VaultError(ErrorCode.OrganizationNotFound);
-    return membership;
+    return (await this.query.requireConfirmedMember(db, orgId, auth.userId)).membership;
   }
 
   private async requireManager(db: EntityManager, auth: AuthContext, orgId: string): Promise<MembershipEntity> {

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ProfileOrganizationsSource } from '../accounts/profile-organizations';
+import { ErrorCode } from '../common/errors/error-code';
+import { VaultError } from '../common/errors/vault-error';
+import { MembershipEntity, OrganizationEntity } from '../db/entities';
+import { MembershipStatus } from '../db/entities/membership.entity';
 import { CollectionDetailsResponseDto, PolicyResponseDto, ProfileOrganizationResponseDto } from './dto/organization-response.dto';
 import { toCollectionDetails, toPolicyResponse, toProfileOrganization } from './dto/organization-response.mapper';
 import { OrganizationsRepository } from './organizations.repository';
@@ -10,6 +14,15 @@ import { OrganizationsRepository } from './organizations.repository';
 export class OrganizationsQueryService extends ProfileOrganizationsSource {
   constructor(private readonly repo: OrganizationsRepository) {
     super();
+  }
+
+  /** Only confirmed members act on an organization; anyone else gets 404, whether or not it exists. */
+  async requireConfirmedMember(db: EntityManager, organizationId: string, userId: string): Promise<{ organization: OrganizationEntity; membership: MembershipEntity }> {
+    const membership = await this.repo.findMembership(db, organizationId, userId);
+    if (!membership || membership.status !== MembershipStatus.Confirmed) throw new VaultError(ErrorCode.OrganizationNotFound);
+    const organization = await this.repo.findOrganization(db, organizationId);
+    if (!organization) throw new VaultError(ErrorCode.OrganizationNotFound);
+    return { organization, membership };
   }
 
   /** `profile.organizations`: the user's confirmed memberships, disabled organizations included (enabled: false). */

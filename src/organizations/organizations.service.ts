@@ -193,13 +193,8 @@ export class OrganizationsService {
     });
   }
 
-  /** Only confirmed members act on an organization; anyone else gets 404, whether or not it exists. */
-  private async requireConfirmed(db: EntityManager, auth: AuthContext, id: string): Promise<{ organization: OrganizationEntity; membership: MembershipEntity }> {
-    const membership = await this.repo.findMembership(db, id, auth.userId);
-    if (!membership || membership.status !== MembershipStatus.Confirmed) throw new VaultError(ErrorCode.OrganizationNotFound);
-    const organization = await this.repo.findOrganization(db, id);
-    if (!organization) throw new VaultError(ErrorCode.OrganizationNotFound);
-    return { organization, membership };
+  private requireConfirmed(db: EntityManager, auth: AuthContext, id: string): Promise<{ organization: OrganizationEntity; membership: MembershipEntity }> {
+    return this.query.requireConfirmedMember(db, id, auth.userId);
   }
 
   private async requireOwner(db: EntityManager, auth: AuthContext, id: string): Promise<{ organization: OrganizationEntity; membership: MembershipEntity }> {

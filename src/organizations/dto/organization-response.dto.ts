@@ -117,13 +117,7 @@ export interface ProfileOrganizationResponseDto extends OrganizationFlagsDto {
 }
 
 /** `collectionDetails`: a collection with the caller's access to it (sync, GET /api/collections). */
-export interface CollectionDetailsResponseDto {
-  id: string;
-  organizationId: string;
-  name: string;
-  externalId: string | null;
-  type: number;
-  defaultUserCollectionEmail: null;
+export interface CollectionDetailsResponseDto extends Omit<CollectionResponseDto, 'object'> {
   readOnly: boolean;
   hidePasswords: boolean;
   manage: boolean;
@@ -142,13 +136,7 @@ export interface CollectionResponseDto {
 }
 
 /** `collectionAccessDetails`: a collection, who has access (users: member ids), and the caller's own access. */
-export interface CollectionAccessDetailsResponseDto {
-  id: string;
-  organizationId: string;
-  name: string;
-  externalId: string | null;
-  type: number;
-  defaultUserCollectionEmail: null;
+export interface CollectionAccessDetailsResponseDto extends Omit<CollectionResponseDto, 'object'> {
   groups: Array<{ id: string; readOnly: boolean; hidePasswords: boolean; manage: boolean }>;
   users: Array<{ id: string; readOnly: boolean; hidePasswords: boolean; manage: boolean }>;
   assigned: boolean;

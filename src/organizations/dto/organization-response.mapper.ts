@@ -123,10 +123,7 @@ export function toProfileOrganization(org: OrganizationEntity, membership: Membe
 export interface CollectionAccess { readOnly: boolean; hidePasswords: boolean; manage: boolean }
 
 export function toCollectionDetails(collection: CollectionEntity, access: CollectionAccess): CollectionDetailsResponseDto {
-  return {
-    id: collection.id, organizationId: collection.organizationId, name: collection.name, externalId: collection.externalId, type: 0,
-    defaultUserCollectionEmail: null, readOnly: access.readOnly, hidePasswords: access.hidePasswords, manage: access.manage, object: 'collectionDetails',
-  };
+  return { ...toCollectionResponse(collection), readOnly: access.readOnly, hidePasswords: access.hidePasswords, manage: access.manage, object: 'collectionDetails' };
 }
 
 export function toCollectionResponse(collection: CollectionEntity): CollectionResponseDto {
