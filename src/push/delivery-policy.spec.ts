@@ -97,6 +97,17 @@ describe('delivery order (pickNext)', () => {
     expect(pickNext([logOut, expired], new Map([['a', at(0)]]), NOW)).toBe(expired);
     expect([deliveryRank(expired, NOW), deliveryRank(logOut, NOW), deliveryRank(row('c', 5), NOW)]).toEqual([0, 1, 2]);
   });
+
+  it('fanout rows (an organization change, expanded in the database) come before any send, one after another in their own queue', () => {
+    const send = row('a', 0);
+    const logOut = row('b', 11);
+    const first = row('fanout', null, { kind: 'fanout' });
+    const second = row('fanout', null, { kind: 'fanout' });
+    expect(deliveryRank(first, NOW)).toBe(0);
+    expect(drain([send, logOut, first, second]).map(label)).toEqual(['fanout:fanout', 'fanout:fanout', 'b:11', 'a:0']);
+    const later = row('c', 0);
+    expect(pickNext([row('fanout', null, { kind: 'fanout', nextAttemptAt: at(1000) }), later], new Map(), NOW)).toBe(later);
+  });
 });
 
 describe('foldable push types', () => {

@@ -6,7 +6,9 @@ import { PushOutboxKind, PushOutboxStatus } from '../db/entities/push-outbox.ent
  * `OutboxRepository` (findNextDue, heads) implements exactly these, and a test checks the two agree.
  *
  * Fairness: the outbox is shared by every user behind one token bucket, so the next row is chosen
- *   1. rows past their lifetime first (they are dropped, not sent: no relay call, no token),
+ *   1. rows past their lifetime first (they are dropped, not sent: no relay call, no token), and `fanout` rows
+ *      (expanded into per-user sends in the database: no relay call either; expanding them before any send
+ *      lets a member's sends of a burst coalesce),
  *   2. then LogOut (11): a signed-out device must not wait behind anyone's backlog,
  *   3. then the user served longest ago (latest completed relay call of the user; never served = first),
  *      which is round-robin across users: one user's backlog costs everyone else at most one row each turn,
@@ -57,9 +59,9 @@ export function waitsFor(row: Pick<QueuedRow, 'kind' | 'pushType'>, earlier: Pic
   return earlier.kind !== 'send' || isLogOut(earlier);
 }
 
-/** 0: past its lifetime (dropped without a relay call), 1: LogOut, 2: everything else. */
+/** 0: past its lifetime (dropped without a relay call) or a fanout (expanded without one), 1: LogOut, 2: everything else. */
 export function deliveryRank(row: QueuedRow, now: Date): number {
-  if (row.expiresAt.getTime() < now.getTime()) return 0;
+  if (row.expiresAt.getTime() < now.getTime() || row.kind === 'fanout') return 0;
   return isLogOut(row) ? 1 : 2;
 }
 

@@ -120,13 +120,13 @@ export class OutboxRepository {
 
   /**
    * The next row to send (`pickNext` in delivery-policy.ts): among due, free rows at the head of their user's
-   * queue, rows past their lifetime first, then LogOut, then the user whose latest relay call completed
+   * queue, rows past their lifetime and fanout rows first, then LogOut, then the user whose latest relay call completed
    * longest ago (round-robin across users), then the oldest.
    */
   findNextDue(db: EntityManager, now: Date): Promise<PushOutboxEntity | null> {
     return this.heads(db, now)
       .andWhere('o.next_attempt_at <= :now', { now: storedTimestamp(now) })
-      .orderBy(`CASE WHEN o.expires_at < :now THEN 0 WHEN o.push_type = ${UpdateType.LogOut} THEN 1 ELSE 2 END`, 'ASC')
+      .orderBy(`CASE WHEN o.expires_at < :now OR o.kind = 'fanout' THEN 0 WHEN o.push_type = ${UpdateType.LogOut} THEN 1 ELSE 2 END`, 'ASC')
       .addOrderBy("COALESCE((SELECT MAX(d.completed_at) FROM push_outbox d WHERE d.user_id = o.user_id AND d.status IN ('done', 'failed')), '')", 'ASC')
       .addOrderBy('o.id', 'ASC')
       .limit(1)

@@ -7,6 +7,8 @@ import { PushOutboxEntity } from '../db/entities';
 import { UnitOfWork } from '../db/unit-of-work';
 import { PushRegistrationsRepository } from './push-registrations.repository';
 import { OutboxRepository } from './outbox.repository';
+import { OutboxSignal } from './outbox-signal';
+import { OutboxWriter } from './outbox.writer';
 import { TokenBucket } from './rate-limiter';
 import { RelayClient, RelayOutcome } from './relay.client';
 import { backoffDelay } from './retry-policy';
@@ -70,8 +72,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly relay: RelayClient,
     private readonly registrations: PushRegistrationsRepository,
     private readonly clock: Clock,
+    private readonly writer: OutboxWriter,
+    signal: OutboxSignal,
   ) {
     this.bucket = new TokenBucket(config.push.rateBurst, config.push.ratePerSecond);
+    signal.listen(() => this.wake());
   }
 
   /** Start-up: check the relay credentials once (never blocking the start), then deliver what is pending. */
@@ -140,7 +145,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       }
       const row = await this.claimNext();
       if (!row) break;
-      this.bucket.tryTake();
+      if (row.kind !== 'fanout') this.bucket.tryTake();
       this.start(row);
     }
     if (this.stopping.signal.aborted) return;
@@ -210,6 +215,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async deliver(row: PushOutboxEntity): Promise<void> {
+    if (row.kind === 'fanout') {
+      const queued = await this.uow.run((tx) => this.writer.expandFanout(tx, row));
+      log.debug({ outboxId: row.id, queued }, 'push.outbox_fanout_expanded');
+      return;
+    }
     const outcome = await this.relay.call(row.kind, row.body);
     const now = this.clock.now();
     const attempts = row.attempts + 1;

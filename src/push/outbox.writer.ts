@@ -12,10 +12,10 @@ import { storedTimestamp } from '../db/columns';
 import { PushOutboxEntity } from '../db/entities';
 import { Tx } from '../db/unit-of-work';
 import { PushRegistrationsRepository } from './push-registrations.repository';
-import { OutboxWorker } from './outbox.worker';
+import { OutboxSignal } from './outbox-signal';
 import { CIPHER_PUSH_TYPES, OutboxRepository } from './outbox.repository';
 import { FOLDABLE_PUSH_TYPES, isFoldable } from './delivery-policy';
-import { deleteBody, registerBody, sendBody } from './relay-bodies';
+import { deleteBody, registerBody, RelayJson, relayPayload, sendBody } from './relay-bodies';
 
 const log = getLogger('OutboxWriter');
 
@@ -29,6 +29,14 @@ const authRequestDedupeKey = (userId: string): string => `${UpdateType.AuthReque
 /** Pending sends with the same user and key collapse into the newest: per (type, object), AuthRequest per user. */
 const sendDedupeKey = (request: SendRequest): string =>
   request.type === UpdateType.AuthRequest ? authRequestDedupeKey(request.userId) : `${request.type}:${request.objectId.toLowerCase()}`;
+
+/** Users per `fanout` row: keeps a row well under MySQL's 64 KB TEXT. */
+export const FANOUT_CHUNK = 100;
+/** The queue key of `fanout` rows (their user_id): they are expanded one after another, in order. */
+export const FANOUT_QUEUE = 'fanout';
+
+/** One user's send inside a `fanout` row: the payload as the relay gets it (camelCase, dates as text). */
+interface FanoutEntry { userId: string; type: UpdateType; objectId: string; deviceId: string | null; identifier: string | null; payload: { [key: string]: RelayJson } }
 
 export interface SendRequest {
   userId: string;
@@ -57,13 +65,16 @@ export class OutboxWriter {
     private readonly registrations: PushRegistrationsRepository,
     private readonly revisions: AccountRevisionService,
     private readonly clock: Clock,
-    private readonly worker: OutboxWorker,
+    private readonly signal: OutboxSignal,
   ) {}
 
-  /** Queues a send to `userId`, when the user has a mobile device registered at the current relay. */
-  async enqueueSend(tx: Tx, request: SendRequest): Promise<void> {
+  /**
+   * Queues a send to `userId`, when the user has a mobile device registered at the current relay
+   * (`registered`: the caller has just checked that).
+   */
+  async enqueueSend(tx: Tx, request: SendRequest, registered = false): Promise<void> {
     const db = tx.manager;
-    if (!(await this.registrations.hasCurrentRegistration(db, request.userId))) return;
+    if (!registered && !(await this.registrations.hasCurrentRegistration(db, request.userId))) return;
     const now = this.clock.now();
     const userId = request.userId.toLowerCase();
     // One "log in?" push per user per pending window: a newer request replaces the row not sent yet, and adds
@@ -81,6 +92,41 @@ export class OutboxWriter {
     await this.insertSend(tx, request, now);
     if (isCipher) await this.collapseCiphers(tx, request, userId, now);
     if (foldable) await this.enforceUserCap(tx, request, userId, now);
+  }
+
+  /**
+   * Queues the sends of one change to several users (an organization's members) without doing each user's
+   * coalescing here: one query finds who has a phone, and their sends are written as `fanout` rows of at most
+   * FANOUT_CHUNK users, durable with the change. The worker expands them into per-user rows (expandFanout), off
+   * the request path. The recipients are those of the time of the change.
+   */
+  async enqueueFanout(tx: Tx, requests: SendRequest[]): Promise<void> {
+    const reachable = await this.registrations.usersWithCurrentRegistration(tx.manager, requests.map((r) => r.userId.toLowerCase()));
+    const entries: FanoutEntry[] = requests.filter((r) => reachable.has(r.userId.toLowerCase())).map((r) => ({
+      userId: r.userId.toLowerCase(), type: r.type, objectId: r.objectId, deviceId: r.deviceId, identifier: r.identifier, payload: relayPayload(r.payload),
+    }));
+    const now = this.clock.now();
+    for (let i = 0; i < entries.length; i += FANOUT_CHUNK) {
+      await this.repo.insert(tx.manager, {
+        kind: 'fanout', userId: FANOUT_QUEUE, deviceId: null, pushType: null, body: JSON.stringify(entries.slice(i, i + FANOUT_CHUNK)),
+        dedupeKey: null, nextAttemptAt: now, expiresAt: new Date(now.getTime() + HOUR), createdAt: now,
+      });
+    }
+    if (entries.length > 0) this.wakeAfterCommit(tx);
+  }
+
+  /** Turns a `fanout` row into the per-user sends it stands for (with their coalescing), and marks it done. */
+  async expandFanout(tx: Tx, row: { id: number; body: string; attempts: number }): Promise<number> {
+    const entries = JSON.parse(row.body) as FanoutEntry[];
+    const reachable = await this.registrations.usersWithCurrentRegistration(tx.manager, entries.map((e) => e.userId));
+    let queued = 0;
+    for (const entry of entries) {
+      if (!reachable.has(entry.userId)) continue;
+      await this.enqueueSend(tx, { ...entry, payload: entry.payload as WirePayload }, true);
+      queued += 1;
+    }
+    await this.repo.markDone(tx.manager, row.id, row.attempts + 1, this.clock.now());
+    return queued;
   }
 
   /** Queues registration of a mobile device that holds a push token; marks its registration pending. */
@@ -178,6 +224,6 @@ export class OutboxWriter {
   private wakeAfterCommit(tx: Tx): void {
     if (this.kicked.has(tx)) return;
     this.kicked.add(tx);
-    tx.afterCommit(() => this.worker.wake());
+    tx.afterCommit(() => this.signal.ring());
   }
 }

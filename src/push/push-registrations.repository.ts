@@ -48,6 +48,25 @@ export class PushRegistrationsRepository {
     return count > 0;
   }
 
+  /** Of `userIds`, those whom relay sends can reach (as hasCurrentRegistration), in one query per 200 users. */
+  async usersWithCurrentRegistration(db: EntityManager, userIds: string[]): Promise<Set<string>> {
+    const { enabled, relayUri, installationId } = this.config.push;
+    const found = new Set<string>();
+    if (!enabled || installationId === null) return found;
+    const unique = [...new Set(userIds)];
+    for (let i = 0; i < unique.length; i += 200) {
+      const rows = await db.getRepository(DeviceEntity).createQueryBuilder('d')
+        .select('DISTINCT d.user_id', 'user_id')
+        .where({
+          userId: In(unique.slice(i, i + 200)), active: true, pushToken: Not(IsNull()), type: In(MOBILE_TYPES),
+          pushRegistration: In(['pending', 'registered']), pushRelayUri: relayUri, pushInstallationId: installationId,
+        })
+        .getRawMany<{ user_id: string }>();
+      for (const row of rows) found.add(row.user_id);
+    }
+    return found;
+  }
+
   /** Whether the device holds a token that is not queued or registered at the current relay and installation. */
   async needsRegistration(db: EntityManager, deviceId: string): Promise<boolean> {
     const device = await db.getRepository(DeviceEntity).findOne({ where: { id: deviceId } });

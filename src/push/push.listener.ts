@@ -6,7 +6,7 @@ import { EventBus } from '../event-bus/event-bus.service';
 import { OnDomainEvent } from '../event-bus/on-domain-event.decorator';
 import { WIRE_TABLE } from '../wire/wire-table';
 import { WireTranslator } from '../wire/wire-translator';
-import { OutboxWriter } from './outbox.writer';
+import { OutboxWriter, SendRequest } from './outbox.writer';
 import { PushRegistrationsRepository } from './push-registrations.repository';
 
 /**
@@ -31,13 +31,15 @@ export class PushListener implements OnModuleInit {
 
   /** Every push message of the event becomes an outbox row to its user; `identifier` excludes the acting device. */
   private async enqueue<K extends DomainEventName>(name: K, event: DomainEventMap[K], tx: Tx): Promise<void> {
+    const sends: SendRequest[] = [];
     for (const m of await this.wire.translate(name, event, (work) => work(tx.manager))) {
       if (!m.channels.includes('push') || m.to.kind !== 'user') continue;
-      await this.outbox.enqueueSend(tx, {
-        userId: m.to.userId, type: m.type, objectId: m.objectId, payload: m.relayPayload ?? m.payload,
-        deviceId: m.actingDeviceId, identifier: m.contextId,
-      });
+      sends.push({ userId: m.to.userId, type: m.type, objectId: m.objectId, payload: m.relayPayload ?? m.payload, deviceId: m.actingDeviceId, identifier: m.contextId });
     }
+    // One user (the personal vault): coalesced right here. Several (an organization's members): one recipient
+    // query and a few rows now, each member's coalescing later in the worker.
+    if (sends.length === 1) await this.outbox.enqueueSend(tx, sends[0]!);
+    else if (sends.length > 1) await this.outbox.enqueueFanout(tx, sends);
   }
 
   /**

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { AppConfig } from '../config/app-config';
 import { WireModule } from '../wire/wire.module';
 import { OutboxRepository } from './outbox.repository';
+import { OutboxSignal } from './outbox-signal';
 import { OutboxWorker } from './outbox.worker';
 import { OutboxWriter } from './outbox.writer';
 import { PushDiagnosticsService } from './push-diagnostics.service';
@@ -17,7 +18,7 @@ import { RelayClient } from './relay.client';
 @Module({})
 export class PushModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const active = config.push.enabled ? [PushRegistrationsRepository, RelayClient, OutboxWorker, OutboxWriter, PushListener] : [];
+    const active = config.push.enabled ? [PushRegistrationsRepository, RelayClient, OutboxSignal, OutboxWorker, OutboxWriter, PushListener] : [];
     return {
       module: PushModule,
       imports: config.push.enabled ? [AccountsModule, WireModule] : [],

@@ -58,10 +58,10 @@ async function claimOrderMatchesPolicy(ds: DataSource, scenarios: number): Promi
     const lastServed = new Map<string, Date>();
     const count = 1 + Math.floor(random() * 24);
     for (let i = 0; i < count; i += 1) {
-      const kind = pick<PushOutboxKind>(['send', 'send', 'send', 'send', 'send', 'register', 'delete']);
+      const kind = pick<PushOutboxKind>(['send', 'send', 'send', 'send', 'send', 'register', 'delete', 'fanout']);
       const status = pick<PushOutboxStatus>(['pending', 'pending', 'pending', 'pending', 'done', 'failed']);
       const values = {
-        kind, status, userId: pick(['u0', 'u1', 'u2']), pushType: kind === 'send' ? pick([0, 3, 5, 7, 11, 11, 15, 16]) : null,
+        kind, status, userId: kind === 'fanout' ? 'fanout' : pick(['u0', 'u1', 'u2']), pushType: kind === 'send' ? pick([0, 3, 5, 7, 11, 11, 15, 16]) : null,
         nextAttemptAt: at(pick([-60_000, -1, 0, 0, 0, 1, 5_000])),
         claimedUntil: pick([null, null, null, at(-1), at(0), at(1), at(30_000)]),
         expiresAt: at(pick([3600_000, 3600_000, 3600_000, 3600_000, 1, 0, -1])),

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../columns';
 
-export type PushOutboxKind = 'register' | 'delete' | 'send';
+/** `fanout`: the sends of one change to several users, expanded by the worker into `send` rows. */
+export type PushOutboxKind = 'register' | 'delete' | 'send' | 'fanout';
 export type PushOutboxStatus = 'pending' | 'failed' | 'done';
 
 /**
