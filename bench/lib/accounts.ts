@@ -1,7 +1,7 @@
 /**
  * Accounts for bench scenarios, set up over HTTP the way the official clients do it, on any API target.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeJwtPayload, loginCipherRequest, makePbkdf2Account, passwordLogin, registerAccount, TestAccount, WEB_VAULT } from '../../test/support/test-crypto';
 import { Target } from './targets';
 
@@ -42,4 +42,17 @@ export async function provisionUsers(target: Target, users: number): Promise<Ben
     })));
   }
   return made;
+}
+
+/** The password grant of an Android client, with its push token (the server queues the device's registration). */
+export async function mobileLogin(baseUrl: string, account: TestAccount): Promise<void> {
+  const form = new URLSearchParams({
+    scope: 'api offline_access', client_id: 'mobile', deviceType: '0', deviceIdentifier: randomUUID(), deviceName: 'android',
+    grant_type: 'password', username: account.email, password: account.masterPasswordHash, devicePushToken: `fcm:${randomBytes(24).toString('base64url')}`,
+  });
+  const res = await fetch(`${baseUrl}/identity/connect/token`, {
+    method: 'POST', body: form,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Device-Type': '0', 'Bitwarden-Client-Name': 'mobile', 'Bitwarden-Client-Version': '2026.6.0' },
+  });
+  if (!res.ok) throw new Error(`mobile login: ${res.status} ${await res.text()}`);
 }

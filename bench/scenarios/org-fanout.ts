@@ -5,11 +5,13 @@
  * (each delivered to the owner's own sockets), then organization ones in the collection (each delivered to every
  * member's sockets). Measured for both: write latency, and delivery latency from the write's request start
  * (p50/p90/p99/max), missing deliveries, server CPU. This server only: the figures are read as the ratio of the
- * organization case to the personal one, in the same run.
+ * organization case to the personal one, in the same run. With BENCH_ORG_PUSH (default on) push goes to the
+ * relay stand-in and every member has a registered phone.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { encryptType2, encryptType4, loginCipherRequest } from '../../test/support/test-crypto';
-import { BenchAccount, openAccount } from '../lib/accounts';
+import { BenchAccount, mobileLogin, openAccount } from '../lib/accounts';
+import { BenchRelay } from '../lib/relay';
 import { deliverySwarm } from '../lib/delivery-swarm-client';
 import { latencyCdfSpec } from '../lib/plot';
 import { Scenario } from '../lib/scenario';
@@ -36,10 +38,20 @@ export const orgFanoutScenario: Scenario = {
     const socketsPerMember = Number(process.env.BENCH_ORG_SOCKETS_PER_MEMBER ?? 2);
     const rate = Number(process.env.BENCH_ORG_RATE ?? 10);
     const seconds = Number(process.env.BENCH_ORG_SECONDS ?? 10);
-    const target = await startTarget('vaultwave', { INVITATIONS_ALLOWED: 'true' });
+    // BENCH_ORG_PUSH (default 1): push on, against the relay stand-in, and every member has a registered phone, so
+    // each write also queues a relay send per member (in its transaction: what this measures).
+    const withPush = process.env.BENCH_ORG_PUSH !== '0';
+    const relay = withPush ? await BenchRelay.start() : null;
+    const target = await startTarget('vaultwave', { INVITATIONS_ALLOWED: 'true', ...(relay ? relay.env() : {}) });
     try {
       const people: BenchAccount[] = [];
       for (let i = 0; i < members; i += 4) people.push(...await Promise.all(Array.from({ length: Math.min(4, members - i) }, () => openAccount(target))));
+      if (relay) {
+        for (let i = 0; i < people.length; i += 4) await Promise.all(people.slice(i, i + 4).map((p) => mobileLogin(target.baseUrl, p.account)));
+        const deadline = Date.now() + 120_000;
+        while (relay.standIn.bodies('register').length < people.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        console.log(`org-fanout: ${relay.standIn.bodies('register').length} phones registered at the relay stand-in`);
+      }
       const [owner, ...rest] = people as [BenchAccount, ...BenchAccount[]];
       console.log(`org-fanout: ${people.length} accounts`);
 
@@ -120,12 +132,14 @@ export const orgFanoutScenario: Scenario = {
       });
       const strip = ({ samples: _samples, ...rest }: Phase): Omit<Phase, 'samples'> => rest;
       return {
-        results: { members: people.length, socketsPerMember, sockets: opened.opened, rate, seconds, personal: strip(personal), organization: strip(organization) },
+        results: { members: people.length, socketsPerMember, sockets: opened.opened, rate, seconds, push: relay ? relay.standIn.bodies('register').length : 0, relaySends: relay?.standIn.sends().length ?? 0, personal: strip(personal), organization: strip(organization) },
         table: { [`personal (${socketsPerMember} sockets per write)`]: row(personal), [`organization (${people.length * socketsPerMember} sockets per write)`]: row(organization) },
         plots: [{ file: 'org-fanout-latency.svg', spec: latencyCdfSpec(`Delivery latency from request start: personal vs organization of ${people.length}`, { personal: personal.samples, organization: organization.samples }) }],
       };
     } finally {
       await target.stop();
+      await relay?.close();
     }
   },
 };
+

@@ -16,10 +16,9 @@
  * relay runs with the stand-in's settings (up to 200 relay requests a second, retries from 50 ms to 1 s): the
  * most relay work the push worker can do while the writes go on. BENCH_WRITES_ONLY picks configurations.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createPostgresDatabase } from '../../test/support/services';
-import { loginCipherRequest, TestAccount } from '../../test/support/test-crypto';
-import { openAccount } from '../lib/accounts';
+import { loginCipherRequest } from '../../test/support/test-crypto';
+import { mobileLogin, openAccount } from '../lib/accounts';
 import { BenchRelay, RelayCondition } from '../lib/relay';
 import { Scenario, ScenarioOutput } from '../lib/scenario';
 import { distribution, Distribution } from '../lib/stats';
@@ -72,19 +71,6 @@ interface BenchUser {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** The password grant of an Android client, with its push token (the server queues the device's registration). */
-async function mobileLogin(baseUrl: string, account: TestAccount): Promise<void> {
-  const form = new URLSearchParams({
-    scope: 'api offline_access', client_id: 'mobile', deviceType: '0', deviceIdentifier: randomUUID(), deviceName: 'android',
-    grant_type: 'password', username: account.email, password: account.masterPasswordHash, devicePushToken: `fcm:${randomBytes(24).toString('base64url')}`,
-  });
-  const res = await fetch(`${baseUrl}/identity/connect/token`, {
-    method: 'POST', body: form,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Device-Type': '0', 'Bitwarden-Client-Name': 'mobile', 'Bitwarden-Client-Version': '2026.6.0' },
-  });
-  if (!res.ok) throw new Error(`mobile login: ${res.status} ${await res.text()}`);
-}
 
 /** USERS accounts, registered and logged in as the official clients do (four at a time: hashing is gated). */
 async function provision(target: Target, mobile: boolean): Promise<BenchUser[]> {
