@@ -12,6 +12,12 @@ const bool = (q: QueryRunner, name: string, def: boolean): TableColumnOptions =>
   default: q.connection.driver.options.type === 'better-sqlite3' ? Number(def) : def,
 });
 
+/**
+ * A default on a text column (LONGTEXT on MySQL): MySQL 8 accepts one only written as an expression, `('[]')`;
+ * MariaDB accepts both forms; PostgreSQL and SQLite keep the plain literal.
+ */
+const textDefault = (q: QueryRunner, literal: string): string => (['mysql', 'mariadb'].includes(q.connection.driver.options.type) ? `(${literal})` : literal);
+
 /** Accounts, devices, folders and ciphers. Portable: schema API only, timestamps as RFC 3339 text. */
 export class InitialSchema1764288000000 implements MigrationInterface {
   name = 'InitialSchema1764288000000';
@@ -25,7 +31,7 @@ export class InitialSchema1764288000000 implements MigrationInterface {
         text('password_hint', true), int('kdf_type'), int('kdf_iterations'), int('kdf_memory', true), int('kdf_parallelism', true),
         text('user_key'), text('private_key', true), text('public_key', true), str('user_key_id', 64, true),
         str('security_stamp', 36), str('api_key', 64), { ...str('culture', 16), default: "'en-US'" }, str('avatar_color', 16, true),
-        { ...text('equivalent_domains'), default: "'[]'" }, { ...text('excluded_global_domains'), default: "'[]'" },
+        { ...text('equivalent_domains'), default: textDefault(q, "'[]'") }, { ...text('excluded_global_domains'), default: textDefault(q, "'[]'") },
         ts('creation_date'), ts('updated_date'), ts('revision_date'),
       ],
     }));

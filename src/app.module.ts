@@ -11,11 +11,13 @@ import { DatabaseModule } from './db/database.module';
 import { EventBusModule } from './event-bus/event-bus.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PushModule } from './push/push.module';
+import { MailModule } from './mail/mail.module';
 import { FoldersModule } from './folders/folders.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { CiphersModule } from './ciphers/ciphers.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
 
 /** Imports modules only. The hubs are mounted only when ENABLE_WEBSOCKET is on. */
 @Module({})
@@ -27,9 +29,11 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         EventBusModule,
+        MailModule.forRoot(config),
         AuthModule,
         SessionsModule,
         AccountsModule,
+        TwoFactorModule,
         DevicesModule,
         IdentityModule,
         AuthRequestsModule,

@@ -6,12 +6,13 @@ import { UserEntity } from '../db/entities';
 import { ProfileResponseDto, UserDecryptionResponseDto } from './dto/account-response.dto';
 import { toProfileResponse, toUserDecryptionResponse } from './dto/account-response.mapper';
 import { normalizeEmail } from './email';
+import { TwoFactorStatus } from './two-factor-status';
 import { UsersRepository } from './users.repository';
 
 /** Read-side of accounts that other features compose (sync, hub catch-up). */
 @Injectable()
 export class AccountsQueryService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(private readonly users: UsersRepository, private readonly twoFactor: TwoFactorStatus) {}
 
   async requireUser(db: EntityManager, userId: string): Promise<UserEntity> {
     const user = await this.users.findById(db, userId);
@@ -30,6 +31,11 @@ export class AccountsQueryService {
   /** `profile` and `userDecryption` of GET /api/sync from one read of the user row. */
   async syncParts(db: EntityManager, userId: string): Promise<{ profile: ProfileResponseDto; userDecryption: UserDecryptionResponseDto }> {
     const user = await this.requireUser(db, userId);
-    return { profile: toProfileResponse(user), userDecryption: toUserDecryptionResponse(user) };
+    return { profile: toProfileResponse(user, await this.twoFactorEnabled(db, userId)), userDecryption: toUserDecryptionResponse(user) };
+  }
+
+  /** Whether the user has two-step login on (the profile's `twoFactorEnabled`). */
+  twoFactorEnabled(db: EntityManager, userId: string): Promise<boolean> {
+    return this.twoFactor.isEnabled(db, userId);
   }
 }

@@ -10,7 +10,10 @@ import { RevisionDateSource } from '../wire/wire-translator';
 @Module({
   imports: [DevicesModule],
   controllers: [AccountsController],
-  providers: [UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, { provide: RevisionDateSource, useExisting: AccountRevisionService }],
+  providers: [
+    UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, { provide: RevisionDateSource, useExisting: AccountRevisionService },
+    // TwoFactorStatus (two-factor-status.ts) is provided by the global TwoFactorModule (src/two-factor).
+  ],
   exports: [AccountRevisionService, AccountsQueryService, AccountsService, RevisionDateSource],
 })
 export class AccountsModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthContext } from '../common/auth/auth-context';
 import { ProfileOrganizationsSource } from './profile-organizations';
+import { OrgInviteTokens } from './org-invite-tokens';
 import { TokenService } from '../common/auth/token.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -42,6 +43,8 @@ export class AccountsService {
     private readonly tokens: TokenService,
     /** Absent when the organizations feature is not loaded (service unit tests): the profile then lists none. */
     @Optional() private readonly organizations?: ProfileOrganizationsSource,
+    /** Absent without the organizations feature: registration then takes no invitation. */
+    @Optional() private readonly invites?: OrgInviteTokens,
   ) {}
 
   private signupAllowedFor(email: string): boolean {
@@ -60,9 +63,11 @@ export class AccountsService {
   /** Registration, all body shapes. The server stores wrapped keys and a slow hash of the master password hash. */
   async register(dto: RegisterDto, mode: 'finish' | 'legacy'): Promise<void> {
     const email = normalizeEmail(dto.email);
-    if (!this.signupAllowedFor(email)) throw new VaultError(ErrorCode.SignupsNotAllowed);
+    // A valid organization invitation lets its address register even when signups are closed, and verifies it.
+    const inviteMemberId = await this.checkInvite(dto, email);
+    if (inviteMemberId === null && !this.signupAllowedFor(email)) throw new VaultError(ErrorCode.SignupsNotAllowed);
     let name = dto.name ?? null;
-    if (mode === 'finish') {
+    if (mode === 'finish' && inviteMemberId === null) {
       const claims = dto.emailVerificationToken ? this.tokens.verifyPurposeToken(VERIFY_PURPOSE, dto.emailVerificationToken) : null;
       if (!claims || claims.sub !== email) throw new VaultError(ErrorCode.InvalidVerificationToken);
       if (typeof claims.name === 'string' && claims.name !== '') name = claims.name;
@@ -73,7 +78,7 @@ export class AccountsService {
     const password = await hashMasterPasswordHash(resolved.masterPasswordHash, this.config.passwordIterations);
     const now = this.clock.now();
     const user = Object.assign(new UserEntity(), {
-      id: randomUUID(), email, name, emailVerified: mode === 'finish', enabled: true,
+      id: randomUUID(), email, name, emailVerified: mode === 'finish' || inviteMemberId !== null, enabled: true,
       passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations,
       passwordHint: dto.masterPasswordHint || null, ...resolved.kdf, userKey: resolved.userKey,
       privateKey: resolved.keys?.encryptedPrivateKey ?? null, publicKey: resolved.keys?.publicKey ?? null, userKeyId: null,
@@ -83,13 +88,26 @@ export class AccountsService {
     await this.uow.run(async (tx) => {
       if (await this.users.findByEmail(tx.manager, email)) throw new VaultError(ErrorCode.EmailTaken);
       await this.users.insert(tx.manager, user);
-      await this.bus.emit(tx, 'UserRegistered', { userId: user.id, email });
+      await this.bus.emit(tx, 'UserRegistered', { userId: user.id, email, ...(inviteMemberId ? { inviteMemberId } : {}) });
     });
+  }
+
+  /**
+   * The member id of the organization invitation the registration carries (`orgInviteToken` with
+   * `organizationUserId`), once its token is checked; null without one. A token that does not check out is a 400,
+   * as the official server answers it.
+   */
+  private async checkInvite(dto: RegisterDto, email: string): Promise<string | null> {
+    if (!dto.orgInviteToken && !dto.organizationUserId) return null;
+    if (!dto.organizationUserId) throw new VaultError(ErrorCode.InvalidInviteToken, 'Organization invite token cannot be validated without an organization user id.');
+    if (!dto.orgInviteToken || !this.invites) throw new VaultError(ErrorCode.InvalidInviteToken);
+    if (!(await this.invites.isValid(dto.orgInviteToken, { organizationUserId: dto.organizationUserId, email }))) throw new VaultError(ErrorCode.InvalidInviteToken);
+    return dto.organizationUserId.toLowerCase();
   }
 
   async profile(auth: AuthContext): Promise<ProfileResponseDto> {
     return this.uow.read(async (db) => {
-      const profile = toProfileResponse(await this.queries.requireUser(db, auth.userId));
+      const profile = toProfileResponse(await this.queries.requireUser(db, auth.userId), await this.queries.twoFactorEnabled(db, auth.userId));
       if (this.organizations) profile.organizations = await this.organizations.forUser(db, auth.userId);
       return profile;
     });
@@ -104,7 +122,7 @@ export class AccountsService {
       if (dto.avatarColor !== undefined) user.avatarColor = dto.avatarColor;
       user.updatedDate = this.clock.now();
       await this.users.save(tx.manager, user);
-      return toProfileResponse(user);
+      return toProfileResponse(user, await this.queries.twoFactorEnabled(tx.manager, auth.userId));
     });
   }
 

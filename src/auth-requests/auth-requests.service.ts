@@ -148,6 +148,13 @@ export class AuthRequestsService {
     return true;
   }
 
+  /** The checks of consumeForLogin without using the request up (the login must still pass its second factor). */
+  async usableForLogin(db: EntityManager, user: UserEntity, authRequestId: string, accessCode: string): Promise<boolean> {
+    const request = await this.repo.findByIdAndUser(db, authRequestId, user.id);
+    if (!request || request.approved !== true || request.authenticationDate !== null || this.expired(request)) return false;
+    return this.codeMatches(request, accessCode);
+  }
+
   /**
    * Deletes expired requests (older than 15 minutes) and answered ones whose answer is older than
    * AUTH_REQUEST_ANSWERED_RETENTION_MS, in batches; drops expired decoys likewise. Returns the rows deleted.

@@ -55,16 +55,20 @@ export class CiphersQueryService {
 
   /**
    * Attaches the user's folder and favourite to each cipher (two queries whatever the number of ciphers), and
-   * for organization ciphers the access and delete permission.
+   * for organization ciphers the access, delete permission and the user's archive date.
    */
   async views(db: EntityManager, userId: string, ciphers: Array<CipherEntity | VisibleCipher>, onlyThese = true): Promise<CipherView[]> {
     if (ciphers.length === 0) return [];
     const visible = ciphers.map((c) => ('cipher' in c ? c : { cipher: c, access: null }));
     const ids = onlyThese ? visible.map((v) => v.cipher.id) : undefined;
     const [favorites, folders] = [await this.repo.favoriteIds(db, userId, ids), await this.repo.folderLinks(db, userId, ids)];
-    const limits = await this.repo.itemDeletionLimits(db, visible.map((v) => v.cipher.organizationId).filter((id): id is string => id !== null));
+    const shared = visible.filter((v) => v.cipher.organizationId !== null);
+    const limits = await this.repo.itemDeletionLimits(db, shared.map((v) => v.cipher.organizationId as string));
+    // Organization ciphers are archived per user (cipher_archives); personal ones on the row.
+    const archives = shared.length === 0 ? new Map<string, Date>() : await this.repo.archiveDates(db, userId, onlyThese ? shared.map((v) => v.cipher.id) : undefined);
     return visible.map(({ cipher, access }) => ({
       cipher, folderId: folders.get(cipher.id) ?? null, favorite: favorites.has(cipher.id),
+      ...(cipher.organizationId !== null ? { archivedDate: archives.get(cipher.id) ?? null } : {}),
       ...(access ? { access, deletable: deletePermission(access, limits.get(cipher.organizationId ?? '') ?? false) } : {}),
     }));
   }

@@ -6,12 +6,14 @@ import { IdParamDto } from '../common/validation/id-param.dto';
 import { ListResponseDto } from '../common/http/list-response';
 import { CiphersService } from './ciphers.service';
 import {
-  CipherCollectionsRequestDto, CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto,
-  CipherShareRequestDto, PurgeRequestDto,
+  CipherAdminIdsRequestDto, CipherBulkCollectionsRequestDto, CipherBulkShareRequestDto, CipherCollectionsRequestDto, CipherCreateRequestDto,
+  CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto, CipherShareRequestDto, PurgeRequestDto,
 } from './dto/cipher-request.dto';
-import { CipherResponseDto } from './dto/cipher-response.dto';
-import { ImportRequestDto } from './dto/import-request.dto';
+import { CipherMiniDetailsResponseDto, CipherMiniResponseDto, CipherResponseDto } from './dto/cipher-response.dto';
+import { ImportOrganizationRequestDto, ImportRequestDto } from './dto/import-request.dto';
+import { OrganizationQueryDto } from './dto/organization-query.dto';
 import { PurgeQueryDto } from './dto/purge-query.dto';
+import { OrganizationCiphersService } from './organization-ciphers.service';
 
 /**
  * /api/ciphers. Routes without an id are declared before the `:id` routes, so that `PUT /api/ciphers/delete`
@@ -20,7 +22,7 @@ import { PurgeQueryDto } from './dto/purge-query.dto';
 @Controller('api/ciphers')
 @UseGuards(AccessTokenGuard)
 export class CiphersController {
-  constructor(private readonly ciphers: CiphersService) {}
+  constructor(private readonly ciphers: CiphersService, private readonly organizationCiphers: OrganizationCiphersService) {}
 
   // --- collection routes ---
 
@@ -84,6 +86,68 @@ export class CiphersController {
     return this.ciphers.bulkUnarchive(auth, dto);
   }
 
+  @Put('share')
+  shareMany(@Auth() auth: AuthContext, @Body() dto: CipherBulkShareRequestDto): Promise<ListResponseDto<CipherMiniResponseDto>> {
+    return this.ciphers.shareMany(auth, dto);
+  }
+
+  @Post('share')
+  @HttpCode(200)
+  shareManyPost(@Auth() auth: AuthContext, @Body() dto: CipherBulkShareRequestDto): Promise<ListResponseDto<CipherMiniResponseDto>> {
+    return this.ciphers.shareMany(auth, dto);
+  }
+
+  @Post('import-organization')
+  @HttpCode(200)
+  importOrganization(@Auth() auth: AuthContext, @Query() query: OrganizationQueryDto, @Body() dto: ImportOrganizationRequestDto): Promise<void> {
+    return this.ciphers.importOrganization(auth, query.organizationId, dto);
+  }
+
+  // --- organization items for the Admin Console (docs/organizations-plan.md §3.4) ---
+
+  @Get('organization-details')
+  organizationDetails(@Auth() auth: AuthContext, @Query() query: OrganizationQueryDto): Promise<ListResponseDto<CipherMiniDetailsResponseDto>> {
+    return this.organizationCiphers.organizationDetails(auth, query.organizationId);
+  }
+
+  @Get('organization-details/assigned')
+  organizationDetailsAssigned(@Auth() auth: AuthContext, @Query() query: OrganizationQueryDto): Promise<ListResponseDto<CipherResponseDto>> {
+    return this.organizationCiphers.assigned(auth, query.organizationId);
+  }
+
+  @Post('admin')
+  @HttpCode(200)
+  createAdmin(@Auth() auth: AuthContext, @Body() dto: CipherCreateRequestDto): Promise<CipherMiniResponseDto> {
+    return this.organizationCiphers.createAdmin(auth, dto);
+  }
+
+  @Post('bulk-collections')
+  @HttpCode(200)
+  bulkCollections(@Auth() auth: AuthContext, @Body() dto: CipherBulkCollectionsRequestDto): Promise<void> {
+    return this.organizationCiphers.bulkCollections(auth, dto);
+  }
+
+  @Delete('admin')
+  bulkDeleteAdmin(@Auth() auth: AuthContext, @Body() dto: CipherAdminIdsRequestDto): Promise<void> {
+    return this.organizationCiphers.bulkDeleteAdmin(auth, dto);
+  }
+
+  @Post('delete-admin')
+  @HttpCode(200)
+  bulkDeleteAdminPost(@Auth() auth: AuthContext, @Body() dto: CipherAdminIdsRequestDto): Promise<void> {
+    return this.organizationCiphers.bulkDeleteAdmin(auth, dto);
+  }
+
+  @Put('delete-admin')
+  bulkTrashAdmin(@Auth() auth: AuthContext, @Body() dto: CipherAdminIdsRequestDto): Promise<void> {
+    return this.organizationCiphers.bulkTrashAdmin(auth, dto);
+  }
+
+  @Put('restore-admin')
+  bulkRestoreAdmin(@Auth() auth: AuthContext, @Body() dto: CipherAdminIdsRequestDto): Promise<ListResponseDto<CipherMiniResponseDto>> {
+    return this.organizationCiphers.bulkRestoreAdmin(auth, dto);
+  }
+
   @Put('move')
   move(@Auth() auth: AuthContext, @Body() dto: CipherMoveRequestDto): Promise<void> {
     return this.ciphers.move(auth, dto);
@@ -116,6 +180,54 @@ export class CiphersController {
   @HttpCode(200)
   updatePost(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherRequestDto): Promise<CipherResponseDto> {
     return this.ciphers.update(auth, id, dto);
+  }
+
+  @Get(':id/admin')
+  getAdmin(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<CipherMiniDetailsResponseDto> {
+    return this.organizationCiphers.getAdmin(auth, id);
+  }
+
+  @Put(':id/admin')
+  updateAdmin(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherRequestDto): Promise<CipherMiniResponseDto> {
+    return this.organizationCiphers.updateAdmin(auth, id, dto);
+  }
+
+  @Post(':id/admin')
+  @HttpCode(200)
+  updateAdminPost(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherRequestDto): Promise<CipherMiniResponseDto> {
+    return this.organizationCiphers.updateAdmin(auth, id, dto);
+  }
+
+  @Put(':id/collections-admin')
+  collectionsAdmin(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherCollectionsRequestDto): Promise<CipherMiniDetailsResponseDto> {
+    return this.organizationCiphers.setCollectionsAdmin(auth, id, dto);
+  }
+
+  @Post(':id/collections-admin')
+  @HttpCode(200)
+  collectionsAdminPost(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CipherCollectionsRequestDto): Promise<CipherMiniDetailsResponseDto> {
+    return this.organizationCiphers.setCollectionsAdmin(auth, id, dto);
+  }
+
+  @Delete(':id/admin')
+  deleteAdmin(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<void> {
+    return this.organizationCiphers.deleteAdmin(auth, id);
+  }
+
+  @Post(':id/delete-admin')
+  @HttpCode(200)
+  deleteAdminPost(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<void> {
+    return this.organizationCiphers.deleteAdmin(auth, id);
+  }
+
+  @Put(':id/delete-admin')
+  trashAdmin(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<void> {
+    return this.organizationCiphers.trashAdmin(auth, id);
+  }
+
+  @Put(':id/restore-admin')
+  restoreAdmin(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<CipherMiniResponseDto> {
+    return this.organizationCiphers.restoreAdmin(auth, id);
   }
 
   @Put(':id/share')

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { FoldersModule } from '../folders/folders.module';
+import { CipherAnnouncer } from './cipher-announcer';
 import { CiphersQueryService } from './ciphers-query.service';
 import { CiphersController } from './ciphers.controller';
 import { CiphersRepository } from './ciphers.repository';
 import { CiphersService } from './ciphers.service';
+import { OrganizationCiphersService } from './organization-ciphers.service';
 import { TrashPurgeJob } from './trash-purge.job';
 
 @Module({
   imports: [AccountsModule, FoldersModule],
   controllers: [CiphersController],
-  providers: [CiphersRepository, CiphersQueryService, CiphersService, TrashPurgeJob],
+  providers: [CiphersRepository, CiphersQueryService, CipherAnnouncer, CiphersService, OrganizationCiphersService, TrashPurgeJob],
   exports: [CiphersQueryService],
 })
 export class CiphersModule {}

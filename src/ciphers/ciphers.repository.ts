@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull, LessThan, Not } from 'typeorm';
 import { storedTimestamp } from '../db/columns';
-import { CipherEntity, FavoriteEntity, FolderCipherEntity, FolderEntity } from '../db/entities';
+import { CipherEntity, CollectionEntity, CollectionMemberEntity, FavoriteEntity, FolderCipherEntity, FolderEntity } from '../db/entities';
 import { rawQuery, sqlBoolean } from '../db/raw-sql';
 import { CollectionGrant } from './cipher-access';
 
@@ -21,6 +21,9 @@ function chunks<T>(items: T[]): T[][] {
  */
 const COLUMNS = ['id', 'user_id', 'organization_id', 'type', 'name', 'notes', 'key', 'reprompt', 'data', 'fields', 'password_history', 'creation_date', 'revision_date', 'deleted_date', 'archived_date'] as const;
 type CipherRow = Record<(typeof COLUMNS)[number], unknown>;
+/** `key` is a reserved word of MySQL: every column double-quoted (rawQuery quotes them for MySQL). */
+const quoted = (column: string): string => `"${column}"`;
+const COLUMN_LIST = COLUMNS.map(quoted).join(', ');
 
 const stored = (date: Date | null): string | null => (date ? storedTimestamp(date) : null);
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
@@ -52,30 +55,49 @@ function fromRow(row: CipherRow): CipherEntity {
   return cipher;
 }
 
-const SELECT_ONE = `SELECT ${COLUMNS.join(', ')} FROM ciphers WHERE id = $1 AND user_id = $2`;
+const SELECT_ONE = `SELECT ${COLUMN_LIST} FROM ciphers WHERE id = $1 AND user_id = $2`;
 /** Every column by id: the service has checked, in the same transaction, that the caller may write it. */
-const UPDATE_ONE = `UPDATE ciphers SET ${COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1`;
+const UPDATE_ONE = `UPDATE ciphers SET ${COLUMNS.slice(1).map((c, i) => `${quoted(c)} = $${i + 2}`).join(', ')} WHERE id = $1`;
 
 /**
- * The caller's grants on organization ciphers: one row per (cipher, collection the user is assigned to), for
- * confirmed members of enabled organizations. Groups are not built yet: direct assignments only.
+ * The caller's grants on organization ciphers, for confirmed members of enabled organizations: one row per
+ * (cipher, collection the user is assigned to), and per (cipher, group grant on a collection) where the user has
+ * no direct assignment to that collection (a direct assignment replaces the group grants on it, as in the
+ * official UserCipherDetails). The best single row wins (cipher-access.ts). Callers may append `WHERE cc.…`.
  */
-const GRANTS = `SELECT cc.cipher_id AS cipher_id, cc.collection_id AS collection_id, cm.read_only AS read_only, cm.hide_passwords AS hide_passwords, cm.manage AS manage
+const GRANTS = `SELECT cc.cipher_id AS cipher_id, cc.collection_id AS collection_id, g.read_only AS read_only, g.hide_passwords AS hide_passwords, g.manage AS manage
   FROM collection_ciphers cc
-  JOIN collection_members cm ON cm.collection_id = cc.collection_id
-  JOIN memberships m ON m.id = cm.membership_id AND m.user_id = $1 AND m.status = 2
-  JOIN organizations o ON o.id = m.organization_id AND o.enabled = TRUE`;
+  JOIN (
+    SELECT cm.collection_id AS collection_id, cm.read_only AS read_only, cm.hide_passwords AS hide_passwords, cm.manage AS manage
+      FROM collection_members cm
+      JOIN memberships m ON m.id = cm.membership_id AND m.user_id = $1 AND m.status = 2
+      JOIN organizations o ON o.id = m.organization_id AND o.enabled = TRUE
+    UNION ALL
+    SELECT cg.collection_id AS collection_id, cg.read_only AS read_only, cg.hide_passwords AS hide_passwords, cg.manage AS manage
+      FROM group_members gm
+      JOIN memberships m ON m.id = gm.membership_id AND m.user_id = $1 AND m.status = 2
+      JOIN organizations o ON o.id = m.organization_id AND o.enabled = TRUE
+      JOIN collection_groups cg ON cg.group_id = gm.group_id
+      WHERE NOT EXISTS (SELECT 1 FROM collection_members d WHERE d.collection_id = cg.collection_id AND d.membership_id = m.id)
+  ) g ON g.collection_id = cc.collection_id`;
 
-/** Every confirmed member of an enabled organization assigned to one of the collections (the recipients of a change). */
+/**
+ * Every confirmed member of an enabled organization assigned to one of the collections, directly or through a
+ * group (the recipients of a change), in one statement; the caller appends the parenthesised id list.
+ */
 const MEMBERS_OF_COLLECTIONS = `SELECT DISTINCT m.user_id AS user_id
-  FROM collection_members cm
-  JOIN memberships m ON m.id = cm.membership_id AND m.status = 2 AND m.user_id IS NOT NULL
+  FROM (
+    SELECT cm.collection_id AS collection_id, cm.membership_id AS membership_id FROM collection_members cm
+    UNION ALL
+    SELECT cg.collection_id AS collection_id, gm.membership_id AS membership_id FROM collection_groups cg JOIN group_members gm ON gm.group_id = cg.group_id
+  ) a
+  JOIN memberships m ON m.id = a.membership_id AND m.status = 2 AND m.user_id IS NOT NULL
   JOIN organizations o ON o.id = m.organization_id AND o.enabled = TRUE
-  WHERE cm.collection_id IN`;
+  WHERE a.collection_id IN`;
 
 export interface CipherGrant extends CollectionGrant { cipherId: string }
 const insertRows = (rows: number): string =>
-  `INSERT INTO ciphers (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, (_, r) => `(${COLUMNS.map((_c, i) => `$${r * COLUMNS.length + i + 1}`).join(', ')})`).join(', ')}`;
+  `INSERT INTO ciphers (${COLUMN_LIST}) VALUES ${Array.from({ length: rows }, (_, r) => `(${COLUMNS.map((_c, i) => `$${r * COLUMNS.length + i + 1}`).join(', ')})`).join(', ')}`;
 
 /** All SQL on ciphers and on the per-user state attached to them (folder links, favourites). */
 @Injectable()
@@ -126,14 +148,14 @@ export class CiphersRepository {
   }
 
   async findById(db: EntityManager, id: string): Promise<CipherEntity | null> {
-    const [row] = await rawQuery<CipherRow>(db, `SELECT ${COLUMNS.join(', ')} FROM ciphers WHERE id = $1`, [id]);
+    const [row] = await rawQuery<CipherRow>(db, `SELECT ${COLUMN_LIST} FROM ciphers WHERE id = $1`, [id]);
     return row ? fromRow(row) : null;
   }
 
   async findByIds(db: EntityManager, ids: string[]): Promise<CipherEntity[]> {
     const found: CipherEntity[] = [];
     for (const part of chunks([...new Set(ids)])) {
-      const rows = await rawQuery<CipherRow>(db, `SELECT ${COLUMNS.join(', ')} FROM ciphers WHERE id IN (${part.map((_id, i) => `$${i + 1}`).join(', ')})`, part);
+      const rows = await rawQuery<CipherRow>(db, `SELECT ${COLUMN_LIST} FROM ciphers WHERE id IN (${part.map((_id, i) => `$${i + 1}`).join(', ')})`, part);
       found.push(...rows.map(fromRow));
     }
     return found;
@@ -178,7 +200,8 @@ export class CiphersRepository {
   /**
    * For creating or moving a cipher into collections: each of `collectionIds` that belongs to `organizationId`,
    * and whether `userId` (a confirmed member of that enabled organization) may put items in it: owners and
-   * admins may (`role`), others need an assignment that is not read-only.
+   * admins may (`role`), others need an assignment that is not read-only: their direct one, or when they have
+   * none, one of their groups' grants (official CollectionCipher_UpdateCollections).
    */
   async writableCollections(db: EntityManager, userId: string, organizationId: string, collectionIds: string[]): Promise<{ member: boolean; admin: boolean; writable: Set<string>; existing: Set<string> }> {
     const [membership] = await rawQuery<{ id: string; type: number }>(db,
@@ -193,7 +216,13 @@ export class CiphersRepository {
     const rows = await rawQuery<{ id: string; read_only: unknown; manage: unknown }>(db,
       `SELECT c.id AS id, cm.read_only AS read_only, cm.manage AS manage FROM collections c
         LEFT JOIN collection_members cm ON cm.collection_id = c.id AND cm.membership_id = $2
-        WHERE c.organization_id = $1 AND c.id IN (${list})`, [organizationId, membership.id, ...unique]);
+        WHERE c.organization_id = $1 AND c.id IN (${list})
+      UNION ALL
+      SELECT c.id AS id, cg.read_only AS read_only, cg.manage AS manage FROM collections c
+        JOIN collection_groups cg ON cg.collection_id = c.id
+        JOIN group_members gm ON gm.group_id = cg.group_id AND gm.membership_id = $2
+        WHERE c.organization_id = $1 AND c.id IN (${list})
+          AND NOT EXISTS (SELECT 1 FROM collection_members d WHERE d.collection_id = c.id AND d.membership_id = $2)`, [organizationId, membership.id, ...unique]);
     for (const row of rows) {
       existing.add(row.id);
       if (admin || sqlBoolean(row.manage) || (row.read_only !== null && !sqlBoolean(row.read_only))) writable.add(row.id);
@@ -266,8 +295,8 @@ export class CiphersRepository {
     await this.deleteByIdsAndUser(db, ids, userId);
   }
 
-  /** Trashed ciphers whose deleted date is before `cutoff`, oldest first (trash auto-purge). */
-  async findTrashedBefore(db: EntityManager, cutoff: Date, limit: number): Promise<Array<{ id: string; userId: string }>> {
+  /** Trashed ciphers whose deleted date is before `cutoff`, oldest first (trash auto-purge): personal (owner set) and organization ones (owner null). */
+  async findTrashedBefore(db: EntityManager, cutoff: Date, limit: number): Promise<Array<{ id: string; userId: string | null }>> {
     const rows = await db.getRepository(CipherEntity).find({
       // stored timestamps are fixed-width UTC text, so text order is time order
       where: { deletedDate: LessThan(storedTimestamp(cutoff) as unknown as Date) },
@@ -275,7 +304,7 @@ export class CiphersRepository {
       order: { deletedDate: 'ASC' },
       take: limit,
     });
-    return rows.filter((row): row is CipherEntity & { userId: string } => row.userId !== null).map(({ id, userId }) => ({ id, userId }));
+    return rows.map(({ id, userId }) => ({ id, userId }));
   }
 
   /** Hard delete of ciphers that are (still) in the trash, whoever owns them (trash auto-purge). */
@@ -285,5 +314,151 @@ export class CiphersRepository {
       await db.getRepository(FavoriteEntity).delete({ cipherId: In(part) });
       await db.getRepository(CipherEntity).delete({ id: In(part), deletedDate: Not(IsNull()) });
     }
+  }
+
+  // --- organization items as a whole (Admin Console, bulk collection changes, import, purge) ---
+
+  /** cipher id → the collections it is in, for each of `cipherIds` that is in any. */
+  async collectionLinks(db: EntityManager, cipherIds: string[]): Promise<Map<string, string[]>> {
+    const links = new Map<string, string[]>();
+    for (const part of chunks([...new Set(cipherIds)])) {
+      const rows = await rawQuery<{ cipher_id: string; collection_id: string }>(db,
+        `SELECT cipher_id, collection_id FROM collection_ciphers WHERE cipher_id IN (${part.map((_id, i) => `$${i + 1}`).join(', ')})`, part);
+      for (const row of rows) links.set(row.cipher_id, [...(links.get(row.cipher_id) ?? []), row.collection_id]);
+    }
+    return links;
+  }
+
+  /** Every cipher of the organization, trashed ones included, oldest first. */
+  async listByOrganization(db: EntityManager, organizationId: string): Promise<CipherEntity[]> {
+    const rows = await rawQuery<CipherRow>(db, `SELECT ${COLUMN_LIST} FROM ciphers WHERE organization_id = $1 ORDER BY creation_date, id`, [organizationId]);
+    return rows.map(fromRow);
+  }
+
+  /** The organization's ciphers that are in no collection (only item admins reach them). */
+  async listUnassignedByOrganization(db: EntityManager, organizationId: string): Promise<CipherEntity[]> {
+    const rows = await rawQuery<CipherRow>(db,
+      `SELECT ${COLUMN_LIST} FROM ciphers c WHERE c.organization_id = $1
+        AND NOT EXISTS (SELECT 1 FROM collection_ciphers cc WHERE cc.cipher_id = c.id) ORDER BY c.creation_date, c.id`, [organizationId]);
+    return rows.map(fromRow);
+  }
+
+  /** cipher id → collections, for every cipher of the organization that is in any. */
+  async collectionLinksOfOrganization(db: EntityManager, organizationId: string): Promise<Map<string, string[]>> {
+    const rows = await rawQuery<{ cipher_id: string; collection_id: string }>(db,
+      'SELECT cc.cipher_id AS cipher_id, cc.collection_id AS collection_id FROM collection_ciphers cc JOIN ciphers c ON c.id = cc.cipher_id WHERE c.organization_id = $1',
+      [organizationId]);
+    const links = new Map<string, string[]>();
+    for (const row of rows) links.set(row.cipher_id, [...(links.get(row.cipher_id) ?? []), row.collection_id]);
+    return links;
+  }
+
+  /** Those of `collectionIds` that are collections of the organization. */
+  async collectionsOfOrganization(db: EntityManager, organizationId: string, collectionIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunks([...new Set(collectionIds)])) {
+      const rows = await rawQuery<{ id: string }>(db,
+        `SELECT id FROM collections WHERE organization_id = $1 AND id IN (${part.map((_id, i) => `$${i + 2}`).join(', ')})`, [organizationId, ...part]);
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
+  }
+
+  /**
+   * For each of `collectionIds`: whether `membershipId` manages it (its direct assignment, or when it has none its
+   * groups' grants, as §5.3), and whether any member or group does (bitwarden/server's "orphaned" collections).
+   */
+  async collectionManagement(db: EntityManager, collectionIds: string[], membershipId: string): Promise<Map<string, { managedByCaller: boolean; managedByAnyone: boolean }>> {
+    const anyone = new Set<string>();
+    const direct = new Map<string, boolean>();
+    const throughGroups = new Set<string>();
+    for (const part of chunks([...new Set(collectionIds)])) {
+      const list = part.map((_id, i) => `$${i + 2}`).join(', ');
+      const rows = await rawQuery<{ collection_id: string; membership_id: string | null; manage: unknown; direct: unknown }>(db,
+        `SELECT cm.collection_id AS collection_id, cm.membership_id AS membership_id, cm.manage AS manage, 1 AS direct
+           FROM collection_members cm WHERE cm.collection_id IN (${list})
+         UNION ALL
+         SELECT cg.collection_id AS collection_id, gm.membership_id AS membership_id, cg.manage AS manage, 0 AS direct
+           FROM collection_groups cg LEFT JOIN group_members gm ON gm.group_id = cg.group_id AND gm.membership_id = $1
+           WHERE cg.collection_id IN (${list})`, [membershipId, ...part]);
+      for (const row of rows) {
+        const manage = sqlBoolean(row.manage);
+        if (manage) anyone.add(row.collection_id);
+        if (row.membership_id !== membershipId) continue;
+        if (sqlBoolean(row.direct)) direct.set(row.collection_id, manage);
+        else if (manage) throughGroups.add(row.collection_id);
+      }
+    }
+    return new Map(collectionIds.map((id) => [id, {
+      managedByCaller: direct.has(id) ? direct.get(id) === true : throughGroups.has(id),
+      managedByAnyone: anyone.has(id),
+    }]));
+  }
+
+  /** New collections, each managed by `membershipId` (the importing member), as bitwarden/server's import does. */
+  async insertCollections(db: EntityManager, collections: CollectionEntity[], membershipId: string): Promise<void> {
+    for (const part of chunks(collections)) {
+      await db.getRepository(CollectionEntity).insert(part);
+      await db.getRepository(CollectionMemberEntity).insert(part.map((c) => Object.assign(new CollectionMemberEntity(), {
+        collectionId: c.id, membershipId, readOnly: false, hidePasswords: false, manage: true,
+      })));
+    }
+  }
+
+  /** Adds (cipher, collection) links that are not there yet. */
+  async addCollectionLinks(db: EntityManager, pairs: Array<{ cipherId: string; collectionId: string }>): Promise<void> {
+    const existing = await this.collectionLinks(db, pairs.map((p) => p.cipherId));
+    const seen = new Set<string>();
+    const missing = pairs.filter(({ cipherId, collectionId }) => {
+      const key = `${cipherId}/${collectionId}`;
+      if (seen.has(key) || existing.get(cipherId)?.includes(collectionId)) return false;
+      seen.add(key);
+      return true;
+    });
+    for (const part of chunks(missing)) {
+      await rawQuery(db, `INSERT INTO collection_ciphers (cipher_id, collection_id) VALUES ${part.map((_p, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ')}`,
+        part.flatMap((p) => [p.cipherId, p.collectionId]));
+    }
+  }
+
+  /** Takes the ciphers out of these collections (other links stay). */
+  async removeCollectionLinks(db: EntityManager, cipherIds: string[], collectionIds: string[]): Promise<void> {
+    for (const collections of chunks([...new Set(collectionIds)])) {
+      for (const part of chunks([...new Set(cipherIds)])) {
+        const c = collections.map((_id, i) => `$${i + 1}`).join(', ');
+        const p = part.map((_id, i) => `$${collections.length + i + 1}`).join(', ');
+        await rawQuery(db, `DELETE FROM collection_ciphers WHERE collection_id IN (${c}) AND cipher_id IN (${p})`, [...collections, ...part]);
+      }
+    }
+  }
+
+  /** cipher id → the user's archive date, for organization ciphers (all the user's marks, or those among `cipherIds`). */
+  async archiveDates(db: EntityManager, userId: string, cipherIds?: string[]): Promise<Map<string, Date>> {
+    type Row = { cipher_id: string; archived_date: string };
+    const rows: Row[] = [];
+    if (!cipherIds) rows.push(...(await rawQuery<Row>(db, 'SELECT cipher_id, archived_date FROM cipher_archives WHERE user_id = $1', [userId])));
+    else {
+      for (const part of chunks([...new Set(cipherIds)])) {
+        rows.push(...(await rawQuery<Row>(db,
+          `SELECT cipher_id, archived_date FROM cipher_archives WHERE user_id = $1 AND cipher_id IN (${part.map((_id, i) => `$${i + 2}`).join(', ')})`, [userId, ...part])));
+      }
+    }
+    return new Map(rows.map((r) => [r.cipher_id, new Date(String(r.archived_date))]));
+  }
+
+  /** Sets (`date`) or clears (null) the user's archive mark on organization ciphers. */
+  async setArchived(db: EntityManager, userId: string, cipherIds: string[], date: Date | null): Promise<void> {
+    for (const part of chunks([...new Set(cipherIds)])) {
+      await rawQuery(db, `DELETE FROM cipher_archives WHERE user_id = $1 AND cipher_id IN (${part.map((_id, i) => `$${i + 2}`).join(', ')})`, [userId, ...part]);
+      if (date) {
+        await rawQuery(db, `INSERT INTO cipher_archives (user_id, cipher_id, archived_date) VALUES ${part.map((_id, i) => `($1, $${i + 3}, $2)`).join(', ')}`,
+          [userId, storedTimestamp(date), ...part]);
+      }
+    }
+  }
+
+  /** Ids of every cipher of the organization. */
+  async idsByOrganization(db: EntityManager, organizationId: string): Promise<string[]> {
+    return (await rawQuery<{ id: string }>(db, 'SELECT id FROM ciphers WHERE organization_id = $1', [organizationId])).map((r) => r.id);
   }
 }

@@ -7,29 +7,25 @@ import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { Clock } from '../common/time/clock';
-import { CipherEntity } from '../db/entities';
+import { CipherEntity, CollectionEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
-import { CipherChange, DomainEventMap } from '../event-bus/domain-events';
-import { EventBus } from '../event-bus/event-bus.service';
 import { ListResponseDto, toListResponse } from '../common/http/list-response';
 import { FoldersQueryService } from '../folders/folders-query.service';
 import { FoldersService } from '../folders/folders.service';
 import { verifyMasterPasswordHash } from '../accounts/password-hasher';
+import { OrganizationsQueryService } from '../organizations/organizations-query.service';
+import { PoliciesQueryService } from '../organizations/policies-query.service';
 import {
-  CipherCollectionsRequestDto, CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto,
+  CipherBulkShareRequestDto, CipherCollectionsRequestDto, CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto,
   CipherShareRequestDto, PurgeRequestDto, TYPE_DATA_KEY,
 } from './dto/cipher-request.dto';
-import { CipherResponseDto, toCipherResponse } from './dto/cipher-response.dto';
-import { ImportRequestDto } from './dto/import-request.dto';
-import { deletePermission } from './cipher-access';
+import { CipherMiniResponseDto, CipherResponseDto, toCipherMiniResponse, toCipherResponse } from './dto/cipher-response.dto';
+import { FolderRelationshipDto, ImportFolderDto, ImportOrganizationRequestDto, ImportRequestDto } from './dto/import-request.dto';
+import { accessFromGrants, CollectionGrant, deletePermission } from './cipher-access';
+import { Audience, BulkReason, CipherAnnouncer, CipherEventName } from './cipher-announcer';
 import { CiphersQueryService, VisibleCipher } from './ciphers-query.service';
 import { CiphersRepository } from './ciphers.repository';
-
-type BulkReason = DomainEventMap['CiphersBulkChanged']['reason'];
-type CipherEventName = 'CipherCreated' | 'CipherUpdated' | 'CipherDeleted';
-
-/** Who is told of a change to a cipher: its owner, or every confirmed member assigned to one of its collections. */
-interface Audience { recipients: string[]; collectionIds: string[] | null }
+import { canCreateCollections, canImportAnywhere, canPurgeItems, canUpdateCollection, roleOf } from './organization-rights';
 
 /** Drops the `response` keys clients echo back from their own models; keeps everything else as sent. */
 function withoutResponse(value: unknown): unknown {
@@ -43,7 +39,7 @@ function withoutResponse(value: unknown): unknown {
 }
 
 /** Copies the content of a request onto a cipher row (not its dates, owner or per-user state). */
-function applyContent(cipher: CipherEntity, dto: CipherRequestDto): void {
+export function applyContent(cipher: CipherEntity, dto: CipherRequestDto): void {
   cipher.type = dto.type;
   cipher.name = dto.name;
   cipher.notes = dto.notes ?? null;
@@ -58,7 +54,7 @@ function applyContent(cipher: CipherEntity, dto: CipherRequestDto): void {
     : null;
 }
 
-function newCipher(userId: string, dto: CipherRequestDto, now: Date): CipherEntity {
+export function newCipher(userId: string, dto: CipherRequestDto, now: Date): CipherEntity {
   const cipher = new CipherEntity();
   cipher.id = randomUUID();
   cipher.userId = userId;
@@ -74,7 +70,8 @@ function newCipher(userId: string, dto: CipherRequestDto, now: Date): CipherEnti
 /**
  * Cipher commands. Each is one unit of work that checks ownership, writes, sets the cipher's revision date,
  * bumps the owner's account revision date and emits the domain event of the trigger table
- * (notifications.md §8.1). Only personal ciphers exist so far: organization ids are refused.
+ * (notifications.md §8.1): the owner of a personal cipher, every member who sees an organization cipher.
+ * The Admin Console's routes are in OrganizationCiphersService.
  */
 @Injectable()
 export class CiphersService {
@@ -86,8 +83,10 @@ export class CiphersService {
     private readonly folderCommands: FoldersService,
     private readonly accounts: AccountsQueryService,
     private readonly accountRevision: AccountRevisionService,
-    private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly announcer: CipherAnnouncer,
+    private readonly organizations: OrganizationsQueryService,
+    private readonly policies: PoliciesQueryService,
   ) {}
 
   // --- reads ---
@@ -105,6 +104,7 @@ export class CiphersService {
   create(auth: AuthContext, dto: CipherRequestDto): Promise<CipherResponseDto> {
     return this.uow.run(async (tx) => {
       await this.checkRequest(tx.manager, auth, dto);
+      await this.policies.assertMayCreatePersonalItems(tx.manager, auth.userId);
       const now = this.clock.now();
       const cipher = newCipher(auth.userId, dto, now);
       await this.repo.insert(tx.manager, [cipher]);
@@ -157,6 +157,7 @@ export class CiphersService {
       await this.checkRequest(tx.manager, auth, dto.cipher, false, organizationId);
       const collectionIds = await this.requireWritableCollections(tx.manager, auth, organizationId, dto.collectionIds);
       const now = this.clock.now();
+      await this.keepArchiveMark(tx.manager, auth, cipher);
       applyContent(cipher, dto.cipher);
       cipher.userId = null;
       cipher.organizationId = organizationId;
@@ -245,20 +246,13 @@ export class CiphersService {
     });
   }
 
+  /** Archives the caller's cipher, or an organization cipher they see: that one only for the caller (per-user mark). */
   archive(auth: AuthContext, id: string): Promise<CipherResponseDto> {
-    return this.uow.run(async (tx) => {
-      const cipher = await this.requireOwned(tx.manager, auth, id);
-      if (!cipher.archivedDate) await this.changeDates(tx, auth, cipher, 'archivedDate', true);
-      return this.respond(tx.manager, auth, cipher);
-    });
+    return this.setArchive(auth, id, true);
   }
 
   unarchive(auth: AuthContext, id: string): Promise<CipherResponseDto> {
-    return this.uow.run(async (tx) => {
-      const cipher = await this.requireOwned(tx.manager, auth, id);
-      if (cipher.archivedDate) await this.changeDates(tx, auth, cipher, 'archivedDate', false);
-      return this.respond(tx.manager, auth, cipher);
-    });
+    return this.setArchive(auth, id, false);
   }
 
   /** Hard delete. The event carries the time of deletion; recipients are known before the row goes. */
@@ -276,53 +270,62 @@ export class CiphersService {
 
   // --- multi-item writes: one CiphersBulkChanged, nothing per item, nothing when nothing changed ---
 
+  /**
+   * Hard delete of the caller's ciphers and of the organization ciphers their access lets them delete; the others
+   * among the ids are skipped (as bitwarden/server does). Members who could see a deleted item are told too,
+   * computed before the rows go.
+   */
   bulkDelete(auth: AuthContext, dto: CipherIdsRequestDto): Promise<void> {
     return this.uow.run(async (tx) => {
-      const ciphers = await this.repo.findByIdsAndUser(tx.manager, dto.ids, auth.userId);
+      const ciphers = (await this.actionable(tx.manager, auth, dto.ids, 'delete')).map((v) => v.cipher);
       if (ciphers.length === 0) return;
-      await this.repo.deleteByIdsAndUser(tx.manager, ciphers.map((c) => c.id), auth.userId);
-      await this.finishBulk(tx, auth, 'ciphers', 'bulk-delete', this.clock.now());
+      const members = await this.announcer.membersSeeing(tx.manager, ciphers);
+      const own = ciphers.filter((c) => !c.organizationId).map((c) => c.id);
+      const shared = ciphers.filter((c) => c.organizationId).map((c) => c.id);
+      if (own.length > 0) await this.repo.deleteByIdsAndUser(tx.manager, own, auth.userId);
+      if (shared.length > 0) await this.repo.deleteByIds(tx.manager, shared);
+      await this.finishBulk(tx, auth, 'ciphers', 'bulk-delete', this.clock.now(), members);
     });
   }
 
   bulkTrash(auth: AuthContext, dto: CipherIdsRequestDto): Promise<void> {
     return this.uow.run(async (tx) => {
       const now = this.clock.now();
-      await this.bulkDates(tx, auth, dto.ids, (c) => !c.deletedDate, { deletedDate: now }, 'bulk-trash', now);
+      await this.bulkDates(tx, auth, dto.ids, (c) => !c.deletedDate, { deletedDate: now }, 'bulk-trash', now, 'delete');
     });
   }
 
   bulkRestore(auth: AuthContext, dto: CipherIdsRequestDto): Promise<ListResponseDto<CipherResponseDto>> {
     return this.uow.run(async (tx) => {
-      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !!c.deletedDate, { deletedDate: null }, 'bulk-restore', this.clock.now());
+      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !!c.deletedDate, { deletedDate: null }, 'bulk-restore', this.clock.now(), 'delete');
       return toListResponse((await this.query.views(tx.manager, auth.userId, changed)).map(toCipherResponse));
     });
   }
 
   bulkArchive(auth: AuthContext, dto: CipherIdsRequestDto): Promise<ListResponseDto<CipherResponseDto>> {
     return this.uow.run(async (tx) => {
-      const now = this.clock.now();
-      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !c.archivedDate, { archivedDate: now }, 'bulk-archive', now);
+      const changed = await this.bulkArchiveMarks(tx, auth, dto.ids, true);
       return toListResponse((await this.query.views(tx.manager, auth.userId, changed)).map(toCipherResponse));
     });
   }
 
   bulkUnarchive(auth: AuthContext, dto: CipherIdsRequestDto): Promise<ListResponseDto<CipherResponseDto>> {
     return this.uow.run(async (tx) => {
-      const changed = await this.bulkDates(tx, auth, dto.ids, (c) => !!c.archivedDate, { archivedDate: null }, 'bulk-unarchive', this.clock.now());
+      const changed = await this.bulkArchiveMarks(tx, auth, dto.ids, false);
       return toListResponse((await this.query.views(tx.manager, auth.userId, changed)).map(toCipherResponse));
     });
   }
 
   /**
-   * Puts ciphers in a folder (or none) for the caller. Folder assignment is per user, so the ciphers' own
-   * revision dates stay; exactly one id → CipherUpdated with the cipher's current revision date, else bulk.
+   * Puts ciphers in a folder (or none) for the caller: their own, and organization ciphers they see. Folder
+   * assignment is per user, so the ciphers' own revision dates stay and nobody else is told; exactly one id →
+   * CipherUpdated with the cipher's current revision date, else bulk.
    */
   move(auth: AuthContext, dto: CipherMoveRequestDto): Promise<void> {
     return this.uow.run(async (tx) => {
       const folderId = dto.folderId ?? null;
       if (folderId) await this.folders.requireOwned(tx.manager, auth.userId, folderId);
-      const ciphers = await this.repo.findByIdsAndUser(tx.manager, dto.ids, auth.userId);
+      const ciphers = (await this.actionable(tx.manager, auth, dto.ids, 'see')).map((v) => v.cipher);
       if (ciphers.length === 0) return;
       const now = this.clock.now();
       await this.repo.setFolder(tx.manager, auth.userId, ciphers.map((c) => c.id), folderId);
@@ -339,6 +342,7 @@ export class CiphersService {
   /** Vault import: folders, ciphers and their folder relationships in one transaction; one SyncVault. */
   import(auth: AuthContext, dto: ImportRequestDto): Promise<void> {
     return this.uow.run(async (tx) => {
+      await this.policies.assertMayImportPersonalItems(tx.manager, auth.userId);
       const folderRequests = dto.folders ?? [];
       const relationships = dto.folderRelationships ?? [];
       for (const cipher of dto.ciphers) await this.checkRequest(tx.manager, auth, cipher, false);
@@ -352,21 +356,13 @@ export class CiphersService {
       if (dto.ciphers.length === 0 && folderRequests.every((f) => f.id && owned.has(f.id))) return;
 
       const now = this.clock.now();
-      const toCreate = folderRequests.filter((f) => !(f.id && owned.has(f.id)));
-      const created = await this.folderCommands.createInTx(tx, auth.userId, toCreate.map((f) => f.name), now);
-      let next = 0;
-      const folderIdAt = folderRequests.map((f) => (f.id && owned.has(f.id) ? f.id : (created[next++] as { id: string }).id));
-
       const ciphers = dto.ciphers.map((c) => newCipher(auth.userId, c, now));
       await this.repo.insert(tx.manager, ciphers);
-      const folderOf = new Map<number, string>();
+      const direct = new Map<number, string>();
       dto.ciphers.forEach((c, index) => {
-        if (c.folderId) folderOf.set(index, c.folderId);
+        if (c.folderId) direct.set(index, c.folderId);
       });
-      for (const { key, value } of relationships) folderOf.set(key, folderIdAt[value] as string);
-      const byFolder = new Map<string, string[]>();
-      for (const [index, folderId] of folderOf) byFolder.set(folderId, [...(byFolder.get(folderId) ?? []), (ciphers[index] as CipherEntity).id]);
-      for (const [folderId, ids] of byFolder) await this.repo.setFolder(tx.manager, auth.userId, ids, folderId);
+      await this.placeInImportedFolders(tx, auth, { folderRequests, relationships, owned, direct }, ciphers, now);
       const favorites = ciphers.filter((_, index) => dto.ciphers[index]?.favorite === true).map((c) => c.id);
       if (favorites.length > 0) await this.repo.setFavorite(tx.manager, auth.userId, favorites, true);
 
@@ -374,11 +370,109 @@ export class CiphersService {
     });
   }
 
-  /** Deletes every personal cipher and folder of the caller, after checking the master password hash. */
+  /**
+   * POST /api/ciphers/import-organization: items of the organization in one transaction, in collections of the
+   * import (an existing collection of the organization is reused by id, the others are created, managed by the
+   * importer) and, for the importer, in folders. Who may (bitwarden/server ImportCiphersController): owners,
+   * admins and custom users with accessImportExport anywhere; others only into collections they may create or
+   * update, and not without collections (400 otherwise). The importer and every member who sees an imported item
+   * get one SyncVault. Relationships pointing outside the lists are refused (400), as for personal imports.
+   */
+  importOrganization(auth: AuthContext, organizationId: string, dto: ImportOrganizationRequestDto): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const { organization, membership } = await this.organizations.requireConfirmedMember(tx.manager, organizationId, auth.userId);
+      if (!organization.enabled) throw new VaultError(ErrorCode.OrganizationNotFound);
+      const role = roleOf(organization, membership);
+      const collections = dto.collections ?? [];
+      const links = dto.collectionRelationships ?? [];
+      const folderRequests = dto.folders ?? [];
+      const relationships = dto.folderRelationships ?? [];
+      for (const { key, value } of links) {
+        if (key >= dto.ciphers.length || value >= collections.length) throw new VaultError(ErrorCode.InvalidCollectionRelationship);
+      }
+      for (const { key, value } of relationships) {
+        if (key >= dto.ciphers.length || value >= folderRequests.length) throw new VaultError(ErrorCode.InvalidFolderRelationship);
+      }
+      for (const cipher of dto.ciphers) await this.checkRequest(tx.manager, auth, cipher, false, organizationId);
+
+      const existing = await this.repo.collectionsOfOrganization(tx.manager, organizationId, collections.map((c) => c.id).filter((id): id is string => !!id));
+      const reused = [...new Set(collections.map((c) => c.id).filter((id): id is string => !!id && existing.has(id)))];
+      const creates = collections.filter((c) => !(c.id && existing.has(c.id)));
+      if (!canImportAnywhere(role)) {
+        const management = await this.repo.collectionManagement(tx.manager, reused, membership.id);
+        const allowed = collections.length > 0
+          && (creates.length === 0 || canCreateCollections(role))
+          && reused.every((id) => canUpdateCollection(role, management.get(id) ?? { managedByCaller: false, managedByAnyone: false }));
+        if (!allowed) throw new VaultError(ErrorCode.OrganizationImportRefused);
+      }
+      if (dto.ciphers.length === 0 && creates.length === 0) return;
+
+      const now = this.clock.now();
+      const created = creates.map((c) => Object.assign(new CollectionEntity(), {
+        id: randomUUID(), organizationId, name: c.name, externalId: c.externalId ?? null, creationDate: now, revisionDate: now,
+      }));
+      await this.repo.insertCollections(tx.manager, created, membership.id);
+      let next = 0;
+      const collectionIdAt = collections.map((c) => (c.id && existing.has(c.id) ? c.id : (created[next++] as CollectionEntity).id));
+      const ciphers = dto.ciphers.map((c) => Object.assign(newCipher(auth.userId, c, now), { userId: null, organizationId }));
+      await this.repo.insert(tx.manager, ciphers);
+      const pairs = links.map(({ key, value }) => ({ cipherId: (ciphers[key] as CipherEntity).id, collectionId: collectionIdAt[value] as string }));
+      await this.repo.addCollectionLinks(tx.manager, pairs);
+      // Folders are the importer's; like bitwarden/server, only the relationships place items in them.
+      const owned = await this.folders.ownedIds(tx.manager, auth.userId, folderRequests.map((f) => f.id).filter((id): id is string => !!id));
+      await this.placeInImportedFolders(tx, auth, { folderRequests, relationships, owned, direct: new Map() }, ciphers, now);
+
+      const members = await this.repo.membersOfCollections(tx.manager, [...new Set([...pairs.map((p) => p.collectionId), ...created.map((c) => c.id)])]);
+      await this.finishBulk(tx, auth, 'vault', 'import', now, members);
+    });
+  }
+
+  /**
+   * PUT /api/ciphers/share: several of the caller's personal ciphers, re-encrypted with the organization key, move
+   * into the same collections (each writable by the caller). One SyncCiphers to the caller and every member of
+   * those collections; the answer lists the shared ciphers (`cipherMini`).
+   */
+  async shareMany(auth: AuthContext, dto: CipherBulkShareRequestDto): Promise<ListResponseDto<CipherMiniResponseDto>> {
+    const organizationIds = new Set(dto.ciphers.map((c) => c.organizationId?.toLowerCase() ?? null));
+    const [organizationId] = [...organizationIds];
+    if (!organizationId) throw new VaultError(ErrorCode.CollectionsNeedOrganization);
+    if (organizationIds.size > 1) throw new VaultError(ErrorCode.OrganizationMismatch);
+    return this.uow.run(async (tx) => {
+      const collectionIds = await this.requireWritableCollections(tx.manager, auth, organizationId, dto.collectionIds);
+      const owned = new Map((await this.repo.findByIdsAndUser(tx.manager, dto.ciphers.map((c) => c.id), auth.userId)).map((c) => [c.id, c]));
+      const now = this.clock.now();
+      const shared = new Map<string, CipherEntity>();
+      for (const request of dto.ciphers) {
+        const cipher = owned.get(request.id);
+        if (!cipher) throw new VaultError(ErrorCode.CipherNotOwned);
+        await this.checkRequest(tx.manager, auth, request, false, organizationId);
+        if (request.lastKnownRevisionDate && new Date(request.lastKnownRevisionDate).getTime() !== cipher.revisionDate.getTime()) {
+          throw new VaultError(ErrorCode.StaleCipher);
+        }
+        applyContent(cipher, request);
+        Object.assign(cipher, { userId: null, organizationId, revisionDate: now });
+        shared.set(cipher.id, cipher);
+      }
+      for (const cipher of shared.values()) {
+        await this.keepArchiveMark(tx.manager, auth, cipher);
+        await this.repo.update(tx.manager, cipher);
+        await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
+      }
+      await this.finishBulk(tx, auth, 'ciphers', 'bulk-share', now, await this.repo.membersOfCollections(tx.manager, collectionIds));
+      return toListResponse([...shared.values()].map(toCipherMiniResponse));
+    });
+  }
+
+  /**
+   * Deletes every personal cipher and folder of the caller, after checking the master password hash. With an
+   * organization id: every item of that organization instead, for owners, admins and custom users with
+   * editAnyCollection (bitwarden/server; others 404, checked after the password as upstream does); the caller and
+   * every member who saw one of them get one SyncVault.
+   */
   async purge(auth: AuthContext, dto: PurgeRequestDto, organizationId: string | undefined): Promise<void> {
-    if (organizationId) throw new VaultError(ErrorCode.OrganizationsUnsupported);
     const user = await this.uow.read((db) => this.accounts.requireUser(db, auth.userId));
     if (!(await verifyMasterPasswordHash(user, dto.masterPasswordHash, { priority: true }))) throw new VaultError(ErrorCode.InvalidPassword);
+    if (organizationId) return this.purgeOrganization(auth, organizationId);
     await this.uow.run(async (tx) => {
       await this.repo.deleteAllByUser(tx.manager, auth.userId);
       await this.folderCommands.deleteAllInTx(tx, auth.userId);
@@ -388,7 +482,8 @@ export class CiphersService {
 
   /**
    * Scheduled trash purge: hard-deletes ciphers trashed before `cutoff`, in batches. No event
-   * (notifications.md §8.1: picked up at the next sync), but the owners' revision dates move.
+   * (notifications.md §8.1: picked up at the next sync), but the revision dates of the owners, and of the members
+   * who saw a purged organization item (computed before it goes), move.
    */
   async purgeTrashedBefore(cutoff: Date, batchSize = 500): Promise<number> {
     let total = 0;
@@ -396,8 +491,11 @@ export class CiphersService {
       const removed = await this.uow.run(async (tx) => {
         const rows = await this.repo.findTrashedBefore(tx.manager, cutoff, batchSize);
         if (rows.length === 0) return 0;
+        const shared = rows.filter((row) => row.userId === null).map((row) => row.id);
+        const members = shared.length === 0 ? [] : await this.repo.membersOfCollections(tx.manager, [...(await this.repo.collectionLinks(tx.manager, shared)).values()].flat());
         await this.repo.deleteTrashedByIds(tx.manager, rows.map((row) => row.id));
-        await this.accountRevision.bump(tx, rows.map((row) => row.userId), this.clock.now());
+        const owners = rows.map((row) => row.userId).filter((id): id is string => id !== null);
+        await this.accountRevision.bump(tx, [...new Set([...owners, ...members])], this.clock.now());
         return rows.length;
       });
       total += removed;
@@ -406,6 +504,112 @@ export class CiphersService {
   }
 
   // --- helpers ---
+
+  /**
+   * Archive state of one cipher for the caller. A personal cipher: its archive and revision dates, CipherUpdated.
+   * An organization cipher the caller sees (read-only too, as upstream): the caller's own mark only; the shared row
+   * and the other members are untouched, so only the caller is told, with the cipher's current revision date.
+   */
+  private setArchive(auth: AuthContext, id: string, archive: boolean): Promise<CipherResponseDto> {
+    return this.uow.run(async (tx) => {
+      const visible = await this.query.findVisible(tx.manager, auth.userId, id);
+      if (!visible) throw new VaultError(ErrorCode.CipherNotFound);
+      const { cipher } = visible;
+      if (!cipher.organizationId) {
+        if (!!cipher.archivedDate !== archive) await this.changeDates(tx, auth, cipher, 'archivedDate', archive);
+        return this.respond(tx.manager, auth, cipher);
+      }
+      const marked = (await this.repo.archiveDates(tx.manager, auth.userId, [cipher.id])).has(cipher.id);
+      if (marked !== archive) {
+        const now = this.clock.now();
+        await this.repo.setArchived(tx.manager, auth.userId, [cipher.id], archive ? now : null);
+        await this.accountRevision.bump(tx, [auth.userId], now);
+        await this.emitCipher(tx, 'CipherUpdated', auth, cipher, cipher.revisionDate, { recipients: [auth.userId], collectionIds: null });
+      }
+      return this.respond(tx.manager, auth, cipher, { visible });
+    });
+  }
+
+  /** Archive or unarchive, for the caller, their ciphers and the organization ciphers they see among `ids`; one bulk event to the caller. */
+  private async bulkArchiveMarks(tx: Tx, auth: AuthContext, ids: string[], archive: boolean): Promise<VisibleCipher[]> {
+    const candidates = await this.actionable(tx.manager, auth, ids, 'see');
+    const sharedIds = candidates.filter((v) => v.cipher.organizationId).map((v) => v.cipher.id);
+    const marks = sharedIds.length === 0 ? new Map<string, Date>() : await this.repo.archiveDates(tx.manager, auth.userId, sharedIds);
+    const archived = (c: CipherEntity): boolean => (c.organizationId ? marks.has(c.id) : !!c.archivedDate);
+    const changed = candidates.filter((v) => archived(v.cipher) !== archive);
+    if (changed.length === 0) return [];
+    const now = this.clock.now();
+    const own = changed.filter((v) => !v.cipher.organizationId).map((v) => v.cipher);
+    const shared = changed.filter((v) => v.cipher.organizationId).map((v) => v.cipher.id);
+    for (const cipher of own) Object.assign(cipher, { archivedDate: archive ? now : null, revisionDate: now });
+    if (own.length > 0) await this.repo.setDates(tx.manager, own.map((c) => c.id), auth.userId, { archivedDate: archive ? now : null, revisionDate: now });
+    if (shared.length > 0) await this.repo.setArchived(tx.manager, auth.userId, shared, archive ? now : null);
+    await this.finishBulk(tx, auth, 'ciphers', archive ? 'bulk-archive' : 'bulk-unarchive', now);
+    return changed;
+  }
+
+  private purgeOrganization(auth: AuthContext, organizationId: string): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const { organization, membership } = await this.organizations.requireConfirmedMember(tx.manager, organizationId, auth.userId);
+      if (!organization.enabled || !canPurgeItems(roleOf(organization, membership))) throw new VaultError(ErrorCode.OrganizationNotFound);
+      const links = await this.repo.collectionLinksOfOrganization(tx.manager, organizationId);
+      const members = await this.repo.membersOfCollections(tx.manager, [...new Set([...links.values()].flat())]);
+      await this.repo.deleteByIds(tx.manager, await this.repo.idsByOrganization(tx.manager, organizationId));
+      await this.finishBulk(tx, auth, 'vault', 'purge', this.clock.now(), members);
+    });
+  }
+
+  /** A personal cipher about to be shared: its archive date becomes the sharer's own mark (the other members see it unarchived). */
+  private async keepArchiveMark(db: EntityManager, auth: AuthContext, cipher: CipherEntity): Promise<void> {
+    if (!cipher.archivedDate) return;
+    await this.repo.setArchived(db, auth.userId, [cipher.id], cipher.archivedDate);
+    cipher.archivedDate = null;
+  }
+
+  /**
+   * The ciphers among `ids` the caller may act on, with their access: their own, and organization ciphers their
+   * access allows (`delete`: trash, restore and hard delete as `permissions.delete` says; `see`: per-user state such
+   * as folders). Others are skipped silently, as bitwarden/server's multi-item operations do.
+   */
+  private async actionable(db: EntityManager, auth: AuthContext, ids: string[], right: 'delete' | 'see'): Promise<VisibleCipher[]> {
+    const own: VisibleCipher[] = (await this.repo.findByIdsAndUser(db, ids, auth.userId)).map((cipher) => ({ cipher, access: null }));
+    const ownIds = new Set(own.map((v) => v.cipher.id));
+    const rest = [...new Set(ids)].filter((id) => !ownIds.has(id));
+    const grants = rest.length === 0 ? [] : await this.repo.grants(db, auth.userId, rest);
+    if (grants.length === 0) return own;
+    const byCipher = new Map<string, CollectionGrant[]>();
+    for (const grant of grants) byCipher.set(grant.cipherId, [...(byCipher.get(grant.cipherId) ?? []), grant]);
+    const shared = (await this.repo.findByIds(db, [...byCipher.keys()])).filter((c) => c.organizationId !== null);
+    const limits = right === 'delete' ? await this.repo.itemDeletionLimits(db, shared.map((c) => c.organizationId as string)) : new Map<string, boolean>();
+    const allowed = shared.flatMap((cipher): VisibleCipher[] => {
+      const access = accessFromGrants(byCipher.get(cipher.id) ?? []);
+      if (!access) return [];
+      if (right === 'delete' && !deletePermission(access, limits.get(cipher.organizationId as string) ?? false)) return [];
+      return [{ cipher, access }];
+    });
+    return [...own, ...allowed];
+  }
+
+  /**
+   * Creates an import's new folders for the caller (their own folders are reused by id) and puts the imported
+   * ciphers in them: `direct` (cipher index → one of the caller's folders), then the relationships.
+   */
+  private async placeInImportedFolders(
+    tx: Tx, auth: AuthContext,
+    plan: { folderRequests: ImportFolderDto[]; relationships: FolderRelationshipDto[]; owned: Set<string>; direct: Map<number, string> },
+    ciphers: CipherEntity[], now: Date,
+  ): Promise<void> {
+    const { folderRequests, relationships, owned, direct } = plan;
+    const toCreate = folderRequests.filter((f) => !(f.id && owned.has(f.id)));
+    const created = await this.folderCommands.createInTx(tx, auth.userId, toCreate.map((f) => f.name), now);
+    let next = 0;
+    const folderIdAt = folderRequests.map((f) => (f.id && owned.has(f.id) ? f.id : (created[next++] as { id: string }).id));
+    const folderOf = new Map<number, string>(direct);
+    for (const { key, value } of relationships) folderOf.set(key, folderIdAt[value] as string);
+    const byFolder = new Map<string, string[]>();
+    for (const [index, folderId] of folderOf) byFolder.set(folderId, [...(byFolder.get(folderId) ?? []), (ciphers[index] as CipherEntity).id]);
+    for (const [folderId, ids] of byFolder) await this.repo.setFolder(tx.manager, auth.userId, ids, folderId);
+  }
 
   private async requireOwned(db: EntityManager, auth: AuthContext, id: string): Promise<CipherEntity> {
     const cipher = await this.repo.findByIdAndUser(db, id, auth.userId);
@@ -443,17 +647,13 @@ export class CiphersService {
   }
 
   /** Who is told of a change to `cipher`: the caller for a personal cipher, the members of its collections for a shared one. */
-  private async audience(db: EntityManager, auth: AuthContext, cipher: CipherEntity): Promise<Audience> {
-    if (!cipher.organizationId) return { recipients: [auth.userId], collectionIds: null };
-    const collectionIds = await this.repo.collectionsOf(db, cipher.id);
-    return { recipients: await this.repo.membersOfCollections(db, collectionIds), collectionIds };
+  private audience(db: EntityManager, auth: AuthContext, cipher: CipherEntity): Promise<Audience> {
+    return this.announcer.audience(db, auth, cipher);
   }
 
   /** Moves the revision dates of everyone told and emits the change (one event, fanned out by the wire table). */
-  private async announce(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date, known?: Audience): Promise<void> {
-    const audience = known ?? (await this.audience(tx.manager, auth, cipher));
-    if (audience.recipients.length > 0) await this.accountRevision.bump(tx, audience.recipients, revisionDate);
-    await this.emitCipher(tx, name, auth, cipher, revisionDate, audience);
+  private announce(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date, known?: Audience): Promise<void> {
+    return this.announcer.announce(tx, name, auth, cipher, revisionDate, known);
   }
 
   /**
@@ -504,30 +704,28 @@ export class CiphersService {
     dates: Partial<Pick<CipherEntity, 'deletedDate' | 'archivedDate'>>,
     reason: BulkReason,
     now: Date,
-  ): Promise<CipherEntity[]> {
-    const changed = (await this.repo.findByIdsAndUser(tx.manager, ids, auth.userId)).filter(applies);
+    organizationRight: 'delete' | null = null,
+  ): Promise<VisibleCipher[]> {
+    const candidates = organizationRight
+      ? await this.actionable(tx.manager, auth, ids, organizationRight)
+      : (await this.repo.findByIdsAndUser(tx.manager, ids, auth.userId)).map((cipher) => ({ cipher, access: null }));
+    const changed = candidates.filter((v) => applies(v.cipher));
     if (changed.length === 0) return [];
-    for (const cipher of changed) Object.assign(cipher, dates, { revisionDate: now });
-    await this.repo.setDates(tx.manager, changed.map((c) => c.id), auth.userId, { ...dates, revisionDate: now });
-    await this.finishBulk(tx, auth, 'ciphers', reason, now);
+    for (const { cipher } of changed) Object.assign(cipher, dates, { revisionDate: now });
+    const own = changed.filter((v) => !v.cipher.organizationId).map((v) => v.cipher.id);
+    const shared = changed.filter((v) => v.cipher.organizationId).map((v) => v.cipher.id);
+    if (own.length > 0) await this.repo.setDates(tx.manager, own, auth.userId, { ...dates, revisionDate: now });
+    if (shared.length > 0) await this.repo.setDatesById(tx.manager, shared, { ...dates, revisionDate: now });
+    await this.finishBulk(tx, auth, 'ciphers', reason, now, await this.announcer.membersSeeing(tx.manager, changed.map((v) => v.cipher)));
     return changed;
   }
 
-  private async finishBulk(tx: Tx, auth: AuthContext, kind: 'ciphers' | 'vault', reason: BulkReason, now: Date): Promise<void> {
-    await this.accountRevision.bump(tx, [auth.userId], now);
-    await this.bus.emit(tx, 'CiphersBulkChanged', { userIds: [auth.userId], kind, reason, actor: auth.actor });
+  /** One CiphersBulkChanged to the caller and to `others` (members who saw organization items that changed). */
+  private finishBulk(tx: Tx, auth: AuthContext, kind: 'ciphers' | 'vault', reason: BulkReason, now: Date, others: string[] = []): Promise<void> {
+    return this.announcer.bulk(tx, auth, kind, reason, now, others);
   }
 
   private emitCipher(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date, audience: Audience): Promise<void> {
-    const change: CipherChange = {
-      cipherId: cipher.id,
-      userId: cipher.organizationId ? null : auth.userId,
-      organizationId: cipher.organizationId,
-      collectionIds: audience.collectionIds,
-      revisionDate,
-      recipients: audience.recipients,
-      actor: auth.actor,
-    };
-    return this.bus.emit(tx, name, change);
+    return this.announcer.emitCipher(tx, name, auth, cipher, revisionDate, audience);
   }
 }

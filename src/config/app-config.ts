@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { threadPoolSize } from '../common/limits/work-gate';
 import { cronScheduleProblem } from '../auth-requests/cron-schedule';
@@ -32,6 +32,58 @@ export interface PushConfig {
   userPendingMax: number;
 }
 
+export type SmtpSecurity = 'starttls' | 'force_tls' | 'off';
+export type SmtpAuthMechanism = 'PLAIN' | 'LOGIN' | 'XOAUTH2';
+
+/** The SMTP connection (SMTP_*); null when mail goes through sendmail or is off. */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  /** Username and password are both set or both null. The password is a secret: never logged, masked in diagnostics. */
+  username: string | null;
+  password: string | null;
+  /** SMTP_AUTH_MECHANISM, in order of preference; empty = what the server offers. */
+  authMechanisms: SmtpAuthMechanism[];
+  timeoutMs: number;
+  acceptInvalidCerts: boolean;
+  acceptInvalidHostnames: boolean;
+  /** EHLO name; null = the machine's host name. */
+  heloName: string | null;
+}
+
+/** Two-step login (Vaultwarden's AUTHENTICATOR_*, *_2FA_*, EMAIL_* names). */
+export interface TwoFactorConfig {
+  /** AUTHENTICATOR_DISABLE_TIME_DRIFT: only the current TOTP step is accepted (else ±1 step). */
+  disableTimeDrift: boolean;
+  /** DISABLE_2FA_REMEMBER: no "remember this device" tokens are issued or accepted. */
+  disableRemember: boolean;
+  /** INCOMPLETE_2FA_TIME_LIMIT in minutes; 0 = incomplete logins are not reported. */
+  incompleteTimeLimitMinutes: number;
+  /** INCOMPLETE_2FA_SCHEDULE: cron with seconds, in UTC; null (set empty) = never checked. */
+  incompleteSchedule: string | null;
+  /** EMAIL_TOKEN_SIZE: digits of an emailed code. */
+  emailTokenSize: number;
+  /** EMAIL_EXPIRATION_TIME in seconds. */
+  emailExpirationSeconds: number;
+  /** EMAIL_ATTEMPTS_LIMIT: wrong entries before an emailed code is voided. */
+  emailAttemptsLimit: number;
+}
+
+/** Outgoing mail (Vaultwarden's SMTP_* / USE_SENDMAIL): enabled with an SMTP server or sendmail. */
+export interface MailConfig {
+  enabled: boolean;
+  transport: 'smtp' | 'sendmail' | null;
+  smtp: SmtpConfig | null;
+  /** Sendmail command (absolute path or a name found in PATH) when transport is sendmail. */
+  sendmailCommand: string | null;
+  /** Sender address; '' when mail is off. */
+  from: string;
+  fromName: string;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
 export interface AppConfig {
   domain: URL;
   /** Path part of DOMAIN without trailing slash: '' or '/vault'. */
@@ -53,6 +105,10 @@ export interface AppConfig {
   /** Who may create organizations (ORG_CREATION_USERS): everyone, or only the listed emails (none when empty). */
   orgCreationUsers: { everyone: boolean; emails: string[] };
   invitationsAllowed: boolean;
+  /** Lifetime of an organization invitation's accept token (INVITATION_EXPIRATION_HOURS). */
+  invitationExpirationHours: number;
+  /** ORG_GROUPS_ENABLED: organization groups (routes, `useGroups` in the profile). */
+  orgGroupsEnabled: boolean;
   passwordIterations: number;
   accessTokenLifetimeSeconds: number;
   /** A refresh token unused this long is refused; each refresh restarts the window. */
@@ -66,6 +122,8 @@ export interface AppConfig {
   authRequestPurgeSchedule: string | null;
   unauthenticatedRateLimit: { seconds: number; maxBurst: number };
   push: PushConfig;
+  mail: MailConfig;
+  twoFactor: TwoFactorConfig;
   hub: {
     enabled: boolean;
     maxConnections: number;
@@ -148,8 +206,10 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   const tls = parseTls(get<string | undefined>('ROCKET_TLS'), problems);
   const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems);
   const push = parsePush(get, problems, warnings);
+  const mail = parseMail(get, raw, problems, warnings);
   const redisUrl = parseRedisUrl(get<string | undefined>('REDIS_URL'), problems);
   const authRequestPurgeSchedule = parseSchedule('AUTH_REQUEST_PURGE_SCHEDULE', get<string | undefined>('AUTH_REQUEST_PURGE_SCHEDULE'), problems);
+  const incompleteTwoFactorSchedule = parseSchedule('INCOMPLETE_2FA_SCHEDULE', get<string | undefined>('INCOMPLETE_2FA_SCHEDULE'), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const ipHeader = get<string>('IP_HEADER');
@@ -170,6 +230,8 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
     orgCreationUsers: orgCreationUsers(get<string[]>('ORG_CREATION_USERS')),
     invitationsAllowed: get<boolean>('INVITATIONS_ALLOWED'),
+    invitationExpirationHours: get<number>('INVITATION_EXPIRATION_HOURS'),
+    orgGroupsEnabled: get<boolean>('ORG_GROUPS_ENABLED'),
     passwordIterations: get<number>('PASSWORD_ITERATIONS'),
     accessTokenLifetimeSeconds: get<number>('ACCESS_TOKEN_LIFETIME_SECONDS'),
     refreshTokenIdleDays: get<number>('REFRESH_TOKEN_IDLE_DAYS'),
@@ -180,6 +242,16 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     authRequestPurgeSchedule,
     unauthenticatedRateLimit: { seconds: get<number>('UNAUTHENTICATED_RATELIMIT_SECONDS'), maxBurst: get<number>('UNAUTHENTICATED_RATELIMIT_MAX_BURST') },
     push: Object.freeze(push),
+    mail: Object.freeze(mail),
+    twoFactor: Object.freeze({
+      disableTimeDrift: get<boolean>('AUTHENTICATOR_DISABLE_TIME_DRIFT'),
+      disableRemember: get<boolean>('DISABLE_2FA_REMEMBER'),
+      incompleteTimeLimitMinutes: get<number>('INCOMPLETE_2FA_TIME_LIMIT'),
+      incompleteSchedule: incompleteTwoFactorSchedule,
+      emailTokenSize: get<number>('EMAIL_TOKEN_SIZE'),
+      emailExpirationSeconds: get<number>('EMAIL_EXPIRATION_TIME'),
+      emailAttemptsLimit: get<number>('EMAIL_ATTEMPTS_LIMIT'),
+    }),
     hub: {
       enabled: get<boolean>('ENABLE_WEBSOCKET'),
       maxConnections: get<number>('HUB_MAX_CONNECTIONS'),
@@ -290,7 +362,7 @@ function orgCreationUsers(list: string[]): { everyone: boolean; emails: string[]
   return { everyone: false, emails };
 }
 
-const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_', 'ORG_', 'INVITATIONS_'];
+const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_', 'ORG_', 'INVITATIONS_', 'INVITATION_', 'SMTP_', 'MAIL_', 'SENDMAIL_'];
 
 function warnUnknown(raw: Record<string, string | undefined>, warnings: string[]): void {
   const known = new Set<string>();
@@ -461,5 +533,135 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     push: config.push.enabled
       ? { enabled: true, relayUri: config.push.relayUri, identityUri: config.push.identityUri, installationId: '***', installationKey: '***' }
       : { enabled: false },
+    mail: describeMail(config.mail),
+  };
+}
+
+const SMTP_DEFAULT_PORT: Record<SmtpSecurity, number> = { force_tls: 465, starttls: 587, off: 25 };
+const AUTH_MECHANISMS: Record<string, SmtpAuthMechanism> = { plain: 'PLAIN', login: 'LOGIN', xoauth2: 'XOAUTH2' };
+/** Good enough for a sender address: one @, no spaces, quotes, brackets or separators. */
+const SENDER_ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
+
+/**
+ * SMTP_* / USE_SENDMAIL / SENDMAIL_COMMAND, with Vaultwarden's rules: mail is on with SMTP_HOST and SMTP_FROM, or
+ * with USE_SENDMAIL and SMTP_FROM; SMTP_USERNAME and SMTP_PASSWORD go together; SMTP_PORT follows SMTP_SECURITY.
+ */
+function parseMail(get: <T>(name: string) => T, raw: Record<string, string | undefined>, problems: string[], warnings: string[]): MailConfig {
+  const host = get<string | undefined>('SMTP_HOST')?.trim();
+  const from = get<string | undefined>('SMTP_FROM')?.trim();
+  const username = get<string | undefined>('SMTP_USERNAME');
+  const password = get<string | undefined>('SMTP_PASSWORD');
+  const useSendmail = get<boolean>('USE_SENDMAIL');
+  const retry = { retryBaseMs: get<number>('MAIL_RETRY_BASE_MS'), retryMaxMs: get<number>('MAIL_RETRY_MAX_SECONDS') * 1000 };
+  const fromName = get<string | undefined>('SMTP_FROM_NAME')?.trim() || 'Vaultwave';
+  const off: MailConfig = { enabled: false, transport: null, smtp: null, sendmailCommand: null, from: '', fromName, ...retry };
+  const before = problems.length;
+
+  let security = get<SmtpSecurity>('SMTP_SECURITY');
+  const ssl = get<boolean | undefined>('SMTP_SSL');
+  const explicitTls = get<boolean | undefined>('SMTP_EXPLICIT_TLS');
+  if (ssl !== undefined || explicitTls !== undefined) {
+    if (raw.SMTP_SECURITY === undefined) {
+      security = explicitTls === true ? 'force_tls' : ssl === false ? 'off' : 'starttls';
+      warnings.push(`SMTP_SSL / SMTP_EXPLICIT_TLS are deprecated: read as SMTP_SECURITY=${security}. Set SMTP_SECURITY (starttls, force_tls or off) and remove them.`);
+    } else {
+      warnings.push('SMTP_SSL / SMTP_EXPLICIT_TLS are deprecated and ignored because SMTP_SECURITY is set. Remove them.');
+    }
+  }
+
+  if (!useSendmail && host === undefined) {
+    if (from !== undefined) problems.push('SMTP_HOST: required when SMTP_FROM is set (or set USE_SENDMAIL=true); set SMTP_HOST and SMTP_FROM to enable mail, or neither');
+    if (username !== undefined || password !== undefined) warnings.push('SMTP_USERNAME / SMTP_PASSWORD are set but SMTP_HOST is not: mail is disabled.');
+    return off;
+  }
+  if (from === undefined) {
+    problems.push(`SMTP_FROM: required when ${useSendmail ? 'USE_SENDMAIL=true' : 'SMTP_HOST is set'}; expected the sender address, e.g. vault@example.com`);
+  } else if (!SENDER_ADDRESS.test(from)) {
+    problems.push(`SMTP_FROM: "${from}" is not an email address; expected the sender address, e.g. vault@example.com`);
+  }
+
+  if (useSendmail) {
+    const command = get<string | undefined>('SENDMAIL_COMMAND')?.trim() || 'sendmail';
+    const resolved = resolveCommand(command, raw.PATH);
+    if (resolved === null) {
+      problems.push(`SENDMAIL_COMMAND: "${command}" ${command.includes('/') ? 'is not an executable file' : 'was not found in PATH'}; expected the path of sendmail (e.g. /usr/sbin/sendmail) or a command name in PATH`);
+    }
+    if (problems.length > before || resolved === null || from === undefined) return off;
+    return { enabled: true, transport: 'sendmail', smtp: null, sendmailCommand: resolved, from, fromName, ...retry };
+  }
+
+  if (host === '' || /[\s/]/.test(host!)) {
+    problems.push(`SMTP_HOST: "${host}" is not a host name; expected a name or address without scheme or path, e.g. smtp.example.com`);
+  }
+  if (username !== undefined && password === undefined) problems.push('SMTP_PASSWORD: required when SMTP_USERNAME is set (SMTP_PASSWORD_FILE is accepted); set both, or neither for no authentication');
+  if (password !== undefined && username === undefined) problems.push('SMTP_USERNAME: required when SMTP_PASSWORD is set; set both, or neither for no authentication');
+  const authMechanisms: SmtpAuthMechanism[] = [];
+  for (const item of (get<string | undefined>('SMTP_AUTH_MECHANISM') ?? '').split(',')) {
+    const name = item.trim().replace(/^["']|["']$/g, '').toLowerCase();
+    if (name === '') continue;
+    const mechanism = AUTH_MECHANISMS[name];
+    if (mechanism === undefined) {
+      problems.push(`SMTP_AUTH_MECHANISM: "${item.trim()}" is not supported; expected a comma-separated list of Plain, Login, Xoauth2`);
+    } else if (!authMechanisms.includes(mechanism)) {
+      authMechanisms.push(mechanism);
+    }
+  }
+  const acceptInvalidCerts = get<boolean>('SMTP_ACCEPT_INVALID_CERTS');
+  const acceptInvalidHostnames = get<boolean>('SMTP_ACCEPT_INVALID_HOSTNAMES');
+  if (security === 'off' && password !== undefined) {
+    warnings.push('SMTP_SECURITY=off with SMTP_USERNAME/SMTP_PASSWORD: the password crosses the network unencrypted. Use starttls or force_tls unless the server is on this host.');
+  }
+  if (acceptInvalidCerts) warnings.push('SMTP_ACCEPT_INVALID_CERTS=true: any certificate is accepted from the SMTP server; anyone on the path can read the mail and the SMTP password.');
+  if (acceptInvalidHostnames) warnings.push('SMTP_ACCEPT_INVALID_HOSTNAMES=true: a certificate for another host name is accepted from the SMTP server; anyone on the path can read the mail and the SMTP password.');
+  if (problems.length > before || from === undefined || host === undefined) return off;
+  return {
+    enabled: true,
+    transport: 'smtp',
+    smtp: {
+      host,
+      port: get<number | undefined>('SMTP_PORT') ?? SMTP_DEFAULT_PORT[security],
+      security,
+      username: username ?? null,
+      password: password ?? null,
+      authMechanisms,
+      timeoutMs: get<number>('SMTP_TIMEOUT') * 1000,
+      acceptInvalidCerts,
+      acceptInvalidHostnames,
+      heloName: get<string | undefined>('HELO_NAME')?.trim() || null,
+    },
+    sendmailCommand: null,
+    from,
+    fromName,
+    ...retry,
+  };
+}
+
+/** An executable file: `command` itself when it is a path, else its first match in PATH; null when there is none. */
+function resolveCommand(command: string, path: string | undefined): string | null {
+  const executable = (file: string): boolean => {
+    try {
+      if (!statSync(file).isFile()) return false;
+      accessSync(file, fsConstants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) return executable(resolve(command)) ? resolve(command) : null;
+  for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, command);
+    if (executable(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** Mail settings for diagnostics: the transport and where it goes, never the credentials. */
+function describeMail(mail: MailConfig): Record<string, unknown> {
+  if (!mail.enabled) return { enabled: false };
+  if (mail.transport === 'sendmail') return { enabled: true, transport: 'sendmail', command: mail.sendmailCommand, from: mail.from };
+  const smtp = mail.smtp!;
+  return {
+    enabled: true, transport: 'smtp', host: smtp.host, port: smtp.port, security: smtp.security, from: mail.from,
+    username: smtp.username === null ? null : '***', password: smtp.password === null ? null : '***',
   };
 }

@@ -43,5 +43,24 @@ function protectSqliteFiles(path: string, dataFolder: string): void {
 }
 
 export function createDataSource(config: AppConfig): DataSource {
-  return new DataSource(dataSourceOptions(config));
+  return withMysqlLongText(new DataSource(dataSourceOptions(config)));
+}
+
+/**
+ * MySQL's TEXT holds 64 KB, where PostgreSQL's text and SQLite's TEXT have no such bound, and cipher data, custom
+ * fields and password history may be larger (up to the request limit). On MySQL (and MariaDB) every `text` column
+ * is therefore LONGTEXT: in the DDL of the migrations (schema API) and in the entities' metadata, so that the two
+ * still agree. Other drivers are left as they are. Applied by createDataSource; exported for tests that build
+ * their own DataSource.
+ */
+export function withMysqlLongText(dataSource: DataSource): DataSource {
+  const type = dataSource.options.type;
+  if (type !== 'mysql' && type !== 'mariadb') return dataSource;
+  const driver = dataSource.driver;
+  const normalizeType = driver.normalizeType.bind(driver);
+  const createFullType = driver.createFullType.bind(driver);
+  const longText = <T extends { type?: unknown }>(column: T): T => (column.type === 'text' ? { ...column, type: 'longtext' } : column);
+  driver.normalizeType = (column) => normalizeType(longText(column));
+  driver.createFullType = (column) => createFullType(longText(column));
+  return dataSource;
 }

@@ -30,8 +30,11 @@ export type DomainEventMap = {
   CipherUpdated: CipherChange;
   /** Hard delete; recipients computed before the delete. */
   CipherDeleted: CipherChange;
-  /** Multi-item operations: one SyncCiphers (4) or SyncVault (5) per affected user. */
-  CiphersBulkChanged: { userIds: string[]; kind: 'ciphers' | 'vault'; reason: 'bulk-delete' | 'bulk-trash' | 'bulk-restore' | 'bulk-move' | 'bulk-archive' | 'bulk-unarchive' | 'import' | 'purge'; actor: Actor | null };
+  /**
+   * Multi-item operations: one SyncCiphers (4) or SyncVault (5) per affected user (the caller, and for organization
+   * items every member who could see one of them, before or after the change).
+   */
+  CiphersBulkChanged: { userIds: string[]; kind: 'ciphers' | 'vault'; reason: 'bulk-delete' | 'bulk-trash' | 'bulk-restore' | 'bulk-move' | 'bulk-archive' | 'bulk-unarchive' | 'bulk-share' | 'bulk-collections' | 'import' | 'purge'; actor: Actor | null };
   FolderCreated: FolderChange;
   FolderUpdated: FolderChange;
   FolderDeleted: FolderChange;
@@ -61,10 +64,21 @@ export type DomainEventMap = {
   OrganizationKeysChanged: {
     organizationId: string; userIds: string[]; reason: 'created' | 'left' | 'deleted' | 'confirmed' | 'removed' | 'revoked' | 'restored'; actor: Actor | null;
   };
-  /** Who may see a collection changed (created, access edited, deleted): SyncCiphers (4) to each user whose access changed. */
-  CollectionAccessChanged: { organizationId: string; collectionId: string; userIds: string[]; actor: Actor | null };
-  /** An account was created (organizations turn pending invitations to its email into memberships). */
-  UserRegistered: { userId: string; email: string };
+  /**
+   * Who may see a collection changed (created, access edited, deleted), or what a group or a member's groups give
+   * (`collectionId` null): SyncCiphers (4) to each user whose access changed.
+   */
+  CollectionAccessChanged: { organizationId: string; collectionId: string | null; userIds: string[]; actor: Actor | null };
+  /**
+   * An account was created (organizations turn pending invitations to its email into memberships).
+   * `inviteMemberId`: the invitation whose accept token came with the registration (checked), else null.
+   */
+  UserRegistered: { userId: string; email: string; inviteMemberId?: string | null };
+  /**
+   * The user's last two-step login provider went (turned off, removed, or the recovery code used): organizations
+   * revoke the memberships that "Require two-step login" binds. `actor`: null for the anonymous recovery form.
+   */
+  TwoFactorDisabled: { userId: string; actor: Actor | null };
   AuthRequestCreated: { authRequestId: string; userId: string; requestDeviceIdentifier: string };
   AuthRequestApproved: { authRequestId: string; userId: string; actor: Actor };
 };

@@ -4,13 +4,14 @@ import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-ra
 import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
 import { AuthRequestsModule } from '../auth-requests/auth-requests.module';
 import { DevicesModule } from '../devices/devices.module';
+import { TwoFactorModule } from '../two-factor/two-factor.module';
 import { IdentityController } from './identity.controller';
-import { LoginRateLimiter } from './login-rate-limiter';
+import { LoginLimitsModule } from './login-limits.module';
 import { TokenGrantService } from './token-grant.service';
 
 @Module({
-  imports: [AccountsModule, DevicesModule, AuthRequestsModule],
+  imports: [AccountsModule, DevicesModule, AuthRequestsModule, LoginLimitsModule, TwoFactorModule],
   controllers: [IdentityController],
-  providers: [TokenGrantService, LoginRateLimiter, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard],
+  providers: [TokenGrantService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard],
 })
 export class IdentityModule {}

@@ -18,6 +18,7 @@ import { verifyAgainstNoAccount, verifyMasterPasswordHash } from '../accounts/pa
 import { TokenForm } from './token-form';
 import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { loginTokenResponse, refreshTokenResponse } from './token-response';
+import { SecondFactorOutcome, TwoFactorLoginService } from '../two-factor/two-factor-login.service';
 
 const log = getLogger('TokenGrant');
 
@@ -47,6 +48,7 @@ export class TokenGrantService {
     private readonly limiter: LoginRateLimiter,
     private readonly unauthenticatedLimiter: UnauthenticatedRateLimiter,
     private readonly authRequests: AuthRequestsService,
+    private readonly twoFactor: TwoFactorLoginService,
   ) {}
 
   async grant(body: unknown, ip: string): Promise<LoginTokenResponseDto | TokenResponseDto> {
@@ -111,6 +113,19 @@ export class TokenGrantService {
         log.warn({ ip, reason }, 'auth.login_failed');
         return invalidGrant('invalid_username_or_password', 'Username or password is incorrect. Try again.');
       };
+      // Two-step login, once the first factor passed: the challenge is not a failed attempt, a wrong code is.
+      const secondFactor = async (account: UserEntity): Promise<SecondFactorOutcome> => {
+        const result = await this.twoFactor.verify(account, {
+          provider: field(form, 'twoFactorProvider', 'two_factor_provider'),
+          token: field(form, 'twoFactorToken', 'two_factor_token'),
+          remember: field(form, 'twoFactorRemember', 'two_factor_remember') === '1',
+        }, device, ip);
+        if (result.kind === 'challenge' || result.kind === 'refused') {
+          outcome = result.kind === 'refused' ? 'failure' : 'success';
+          throw result.error;
+        }
+        return result;
+      };
       if (!user) {
         // The same work and the same answer as a wrong password: timing does not tell which emails exist.
         await verifyAgainstNoAccount(password, this.config.passwordIterations);
@@ -121,9 +136,13 @@ export class TokenGrantService {
         // in the same transaction that records the device.
         if (!UUID.test(authRequestId)) throw fail('bad_auth_request');
         if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+        const requestId = authRequestId.toLowerCase();
+        // Checked first without using it up: an account with two-step login may answer with the challenge.
+        if (!(await this.uow.read((db) => this.authRequests.usableForLogin(db, user, requestId, password)))) throw fail('auth_request_not_usable');
+        const passed = await secondFactor(user);
         const issued = await this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, async (tx) => {
-          if (!(await this.authRequests.consumeForLogin(tx, user, authRequestId.toLowerCase(), password))) throw fail('auth_request_not_usable');
-        });
+          if (!(await this.authRequests.consumeForLogin(tx, user, requestId, password))) throw fail('auth_request_not_usable');
+        }, passed);
         outcome = 'success';
         return issued;
       }
@@ -131,7 +150,8 @@ export class TokenGrantService {
       if (!(await verifyMasterPasswordHash(user, password, { priority: knownDevice }))) throw fail('wrong_password');
       outcome = 'success';
       if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
-      return await this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope);
+      const passed = await secondFactor(user);
+      return await this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, undefined, passed);
     } catch (error) {
       if (error instanceof VaultError && error.code === ErrorCode.ServerBusy) outcome = 'busy';
       throw error;
@@ -195,11 +215,14 @@ export class TokenGrantService {
 
   private async issue(
     user: UserEntity, login: LoginDevice, clientId: string, withRefresh: boolean, scopes: string[], scopeText: string,
-    precheck?: (tx: Tx) => Promise<void>,
+    precheck?: (tx: Tx) => Promise<void>, secondFactor?: SecondFactorOutcome,
   ): Promise<LoginTokenResponseDto> {
-    const { device, refreshToken } = await this.uow.run(async (tx) => {
+    const { device, refreshToken, twoFactorToken } = await this.uow.run(async (tx) => {
       if (precheck) await precheck(tx);
-      return this.devices.recordLogin(tx, user.id, login, withRefresh);
+      const recorded = await this.devices.recordLogin(tx, user.id, login, withRefresh);
+      // The login passed its second factor: the incomplete login is done, a remember token issued when asked for.
+      const rememberToken = secondFactor ? await this.twoFactor.complete(tx, user, recorded.device, secondFactor) : null;
+      return { ...recorded, twoFactorToken: rememberToken };
     });
     // devicePushToken stored like a token update; re-registration of a known mobile device queued. Never throws.
     await this.devices.syncPushAtLogin(device, login.pushToken);
@@ -211,6 +234,6 @@ export class TokenGrantService {
       amr: ['Application'],
     });
     log.info({ userId: user.id, deviceId: device.id, deviceType: device.type }, 'auth.login');
-    return loginTokenResponse(user, token, expiresIn, refreshToken, scopeText);
+    return loginTokenResponse(user, token, expiresIn, refreshToken, scopeText, twoFactorToken);
   }
 }

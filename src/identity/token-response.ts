@@ -3,8 +3,13 @@ import { accountKeysResponse } from '../accounts/dto/account-response.mapper';
 import { PreloginResponseDto } from './dto/prelogin-response.dto';
 import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 
-/** The full success body of /identity/connect/token (password and client_credentials grants). */
-export function loginTokenResponse(user: UserEntity, accessToken: string, expiresIn: number, refreshToken: string | null, scope: string): LoginTokenResponseDto {
+/**
+ * The full success body of /identity/connect/token (password and client_credentials grants). `twoFactorToken`:
+ * the "remember this device" token of a login that asked for one (TwoFactorToken, as bitwarden/server adds it).
+ */
+export function loginTokenResponse(
+  user: UserEntity, accessToken: string, expiresIn: number, refreshToken: string | null, scope: string, twoFactorToken: string | null = null,
+): LoginTokenResponseDto {
   const keys = accountKeysResponse(user);
   const body: LoginTokenResponseDto = {
     access_token: accessToken,
@@ -34,6 +39,7 @@ export function loginTokenResponse(user: UserEntity, accessToken: string, expire
         Salt: user.email,
       },
     },
+    ...(twoFactorToken ? { TwoFactorToken: twoFactorToken } : {}),
   };
   return body;
 }

@@ -5,7 +5,7 @@ import { Auth } from '../common/auth/auth.decorator';
 import { ListResponseDto } from '../common/http/list-response';
 import { IdParamDto } from '../common/validation/id-param.dto';
 import { CollectionsService } from './collections.service';
-import { CollectionIdsRequestDto, CollectionParamDto, CollectionRequestDto } from './dto/collection-request.dto';
+import { CollectionBulkAccessRequestDto, CollectionIdsRequestDto, CollectionParamDto, CollectionRequestDto } from './dto/collection-request.dto';
 import { CollectionAccessDetailsResponseDto, CollectionResponseDto } from './dto/organization-response.dto';
 
 /** /api/organizations/{id}/collections…: collection writes and details (the plain list is in OrganizationsController). */
@@ -28,6 +28,12 @@ export class CollectionsController {
   @Delete()
   bulkDelete(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CollectionIdsRequestDto): Promise<void> {
     return this.collections.delete(auth, id, dto.ids);
+  }
+
+  @Post('bulk-access')
+  @HttpCode(200)
+  bulkAccess(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: CollectionBulkAccessRequestDto): Promise<void> {
+    return this.collections.bulkAccess(auth, id, dto);
   }
 
   @Post('delete')

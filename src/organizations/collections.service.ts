@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccountRevisionService } from '../accounts/account-revision.service';
@@ -7,30 +7,36 @@ import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { ListResponseDto, toListResponse } from '../common/http/list-response';
 import { Clock } from '../common/time/clock';
-import { CollectionEntity, CollectionMemberEntity, MembershipEntity, OrganizationEntity } from '../db/entities';
-import { MembershipType } from '../db/entities/membership.entity';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+import { CollectionEntity, CollectionGroupEntity, CollectionMemberEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { EventBus } from '../event-bus/event-bus.service';
+import {
+  Caller, CollectionAccessRows, effectiveAccess, isAdmin, mayDeleteCollection, mayEditCollection, mayReadCollection, NO_ACCESS_ROWS, unmanaged,
+} from './collection-rights';
 import { CollectionsRepository } from './collections.repository';
-import { CollectionRequestDto } from './dto/collection-request.dto';
+import { CollectionBulkAccessRequestDto, CollectionRequestDto } from './dto/collection-request.dto';
 import { CollectionAccessDetailsResponseDto, CollectionResponseDto } from './dto/organization-response.dto';
 import { permissionsOf, toCollectionResponse } from './dto/organization-response.mapper';
 import { OrganizationsQueryService } from './organizations-query.service';
 import { OrganizationsRepository } from './organizations.repository';
 
-interface Caller { organization: OrganizationEntity; membership: MembershipEntity }
+type Selection = { id: string; readOnly?: boolean; hidePasswords?: boolean; manage?: boolean };
 
 const refused = (message: string): VaultError => new VaultError(ErrorCode.MemberChangeRefused, message);
-const isAdmin = (m: MembershipEntity): boolean => m.type === MembershipType.Owner || m.type === MembershipType.Admin;
+const MANAGE_EXCLUSIVE = 'The Manage property is mutually exclusive and cannot be true while the ReadOnly or HidePasswords properties are also true.';
 
 /**
  * Collection commands and reads of an organization (docs/organizations-plan.md §2, §3.3). Every change to who
  * may see a collection tells each confirmed member whose access changed (SyncCiphers, 4), computed from the
- * access rows before and after the change.
+ * access rows before and after the change: members assigned directly and members of the groups assigned.
+ * `groups` of a request are stored only while ORG_GROUPS_ENABLED is on (ignored otherwise, as Vaultwarden).
  */
 @Injectable()
 export class CollectionsService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly repo: CollectionsRepository,
     private readonly organizations: OrganizationsRepository,
@@ -50,10 +56,14 @@ export class CollectionsService {
       const collection = Object.assign(new CollectionEntity(), { id: randomUUID(), organizationId: orgId, name: dto.name, externalId: dto.externalId ?? null, creationDate: now, revisionDate: now });
       await this.repo.insert(tx.manager, collection);
       const users = dto.users ?? [{ id: caller.membership.id, readOnly: false, hidePasswords: false, manage: true }];
-      const rows = await this.accessRows(tx.manager, orgId, collection.id, users);
-      await this.repo.replaceAccess(tx.manager, collection.id, rows);
-      await this.accessChanged(tx, auth, orgId, collection.id, [], rows);
-      return this.details(collection, rows, caller.membership);
+      const rows: CollectionAccessRows = {
+        users: await this.accessRows(tx.manager, orgId, collection.id, users),
+        groups: this.config.orgGroupsEnabled ? await this.groupRows(tx.manager, orgId, collection.id, dto.groups ?? []) : [],
+      };
+      await this.repo.replaceAccess(tx.manager, collection.id, rows.users);
+      await this.repo.replaceGroupAccess(tx.manager, collection.id, rows.groups);
+      await this.accessChanged(tx, auth, orgId, collection.id, NO_ACCESS_ROWS, rows);
+      return this.details(collection, rows, caller);
     });
   }
 
@@ -61,20 +71,50 @@ export class CollectionsService {
     return this.uow.run(async (tx) => {
       const caller = await this.caller(tx.manager, auth, orgId);
       const collection = await this.requireCollection(tx.manager, orgId, collectionId);
-      const before = await this.repo.accessRows(tx.manager, [collectionId]);
-      if (!this.mayEdit(caller, before)) throw new VaultError(ErrorCode.NotFound);
+      const before = await this.rowsOf(tx.manager, collectionId);
+      if (!mayEditCollection(caller, before)) throw new VaultError(ErrorCode.NotFound);
       collection.name = dto.name;
       collection.externalId = dto.externalId ?? null;
       collection.revisionDate = this.clock.now();
       await this.repo.save(tx.manager, collection);
-      let after = before;
+      const after = { ...before };
       if (dto.users) {
-        after = await this.accessRows(tx.manager, orgId, collectionId, dto.users);
-        await this.repo.replaceAccess(tx.manager, collectionId, after);
+        after.users = await this.accessRows(tx.manager, orgId, collectionId, dto.users);
+        await this.repo.replaceAccess(tx.manager, collectionId, after.users);
+      }
+      if (dto.groups && this.config.orgGroupsEnabled) {
+        after.groups = await this.groupRows(tx.manager, orgId, collectionId, dto.groups);
+        await this.repo.replaceGroupAccess(tx.manager, collectionId, after.groups);
       }
       // A rename changes what every member with access sees; an access change, what those added or removed see.
       await this.accessChanged(tx, auth, orgId, collectionId, before, after);
-      return this.details(collection, after, caller.membership);
+      return this.details(collection, after, caller);
+    });
+  }
+
+  /**
+   * Adds (or updates) the access of the listed members and groups on each collection, leaving the rest (official
+   * BulkAddCollectionAccessCommand). Every collection must be one the caller may edit, else nothing changes (404).
+   * The members whose access changed are told once (SyncCiphers), whatever the number of collections.
+   */
+  bulkAccess(auth: AuthContext, orgId: string, dto: CollectionBulkAccessRequestDto): Promise<void> {
+    return this.uow.run(async (tx) => {
+      const caller = await this.caller(tx.manager, auth, orgId);
+      const changed: CollectionAccessRows = { users: [], groups: [] };
+      for (const id of [...new Set(dto.collectionIds)]) {
+        await this.requireCollection(tx.manager, orgId, id);
+        const before = await this.rowsOf(tx.manager, id);
+        if (!mayEditCollection(caller, before)) throw new VaultError(ErrorCode.NotFound);
+        const users = await this.accessRows(tx.manager, orgId, id, dto.users ?? []);
+        const groups = this.config.orgGroupsEnabled ? await this.groupRows(tx.manager, orgId, id, dto.groups ?? []) : [];
+        const listedUsers = new Set(users.map((r) => r.membershipId));
+        const listedGroups = new Set(groups.map((r) => r.groupId));
+        await this.repo.replaceAccess(tx.manager, id, [...before.users.filter((r) => !listedUsers.has(r.membershipId)), ...users]);
+        await this.repo.replaceGroupAccess(tx.manager, id, [...before.groups.filter((r) => !listedGroups.has(r.groupId)), ...groups]);
+        changed.users.push(...users);
+        changed.groups.push(...groups);
+      }
+      await this.accessChanged(tx, auth, orgId, null, NO_ACCESS_ROWS, changed);
     });
   }
 
@@ -83,10 +123,10 @@ export class CollectionsService {
       const caller = await this.caller(tx.manager, auth, orgId);
       for (const id of [...new Set(ids)]) {
         await this.requireCollection(tx.manager, orgId, id);
-        const before = await this.repo.accessRows(tx.manager, [id]);
-        if (!this.mayDelete(caller, before)) throw new VaultError(ErrorCode.NotFound);
+        const before = await this.rowsOf(tx.manager, id);
+        if (!mayDeleteCollection(caller, before)) throw new VaultError(ErrorCode.NotFound);
         await this.repo.delete(tx.manager, [id]);
-        await this.accessChanged(tx, auth, orgId, id, before, []);
+        await this.accessChanged(tx, auth, orgId, id, before, NO_ACCESS_ROWS);
       }
     });
   }
@@ -95,7 +135,7 @@ export class CollectionsService {
     return this.uow.read(async (db) => {
       const caller = await this.caller(db, auth, orgId);
       const collection = await this.requireCollection(db, orgId, collectionId);
-      if (!this.mayRead(caller, await this.repo.accessRows(db, [collectionId]))) throw new VaultError(ErrorCode.NotFound);
+      if (!mayReadCollection(caller, await this.rowsOf(db, collectionId))) throw new VaultError(ErrorCode.NotFound);
       return toCollectionResponse(collection);
     });
   }
@@ -104,9 +144,9 @@ export class CollectionsService {
     return this.uow.read(async (db) => {
       const caller = await this.caller(db, auth, orgId);
       const collection = await this.requireCollection(db, orgId, collectionId);
-      const rows = await this.repo.accessRows(db, [collectionId]);
-      if (!this.mayRead(caller, rows)) throw new VaultError(ErrorCode.NotFound);
-      return this.details(collection, rows, caller.membership);
+      const rows = await this.rowsOf(db, collectionId);
+      if (!mayReadCollection(caller, rows)) throw new VaultError(ErrorCode.NotFound);
+      return this.details(collection, rows, caller);
     });
   }
 
@@ -115,11 +155,12 @@ export class CollectionsService {
     return this.uow.read(async (db) => {
       const caller = await this.caller(db, auth, orgId);
       const collections = await this.organizations.listCollections(db, orgId);
-      const rows = await this.repo.accessRows(db, collections.map((c) => c.id));
+      const ids = collections.map((c) => c.id);
+      const [users, groups] = [await this.repo.accessRows(db, ids), await this.repo.groupAccessRows(db, ids)];
       const out: CollectionAccessDetailsResponseDto[] = [];
       for (const collection of collections) {
-        const mine = rows.filter((r) => r.collectionId === collection.id);
-        if (this.mayEdit(caller, mine)) out.push(this.details(collection, mine, caller.membership));
+        const mine = { users: users.filter((r) => r.collectionId === collection.id), groups: groups.filter((r) => r.collectionId === collection.id) };
+        if (mayEditCollection(caller, mine)) out.push(this.details(collection, mine, caller));
       }
       return toListResponse(out);
     });
@@ -130,46 +171,45 @@ export class CollectionsService {
     return this.detailsOf(auth, orgId, collectionId).then((d) => d.users);
   }
 
-  private details(collection: CollectionEntity, rows: CollectionMemberEntity[], caller: MembershipEntity): CollectionAccessDetailsResponseDto {
-    const mine = rows.find((r) => r.membershipId === caller.id);
+  /** `collectionAccessDetails`: `assigned` and the caller's flags from their direct or group access (§5.3). */
+  private details(collection: CollectionEntity, rows: CollectionAccessRows, caller: Caller): CollectionAccessDetailsResponseDto {
+    const mine = effectiveAccess(caller.membership.id, caller.groupIds, rows);
+    const selection = (id: string, r: { readOnly: boolean; hidePasswords: boolean; manage: boolean }) => ({ id, readOnly: r.readOnly, hidePasswords: r.hidePasswords, manage: r.manage });
     return {
       ...toCollectionResponse(collection),
-      groups: [],
-      users: rows.map((r) => ({ id: r.membershipId, readOnly: r.readOnly, hidePasswords: r.hidePasswords, manage: r.manage })),
-      assigned: mine !== undefined,
+      groups: rows.groups.map((r) => selection(r.groupId, r)),
+      users: rows.users.map((r) => selection(r.membershipId, r)),
+      assigned: mine !== null,
       readOnly: mine?.readOnly ?? false,
       hidePasswords: mine?.hidePasswords ?? false,
       manage: mine?.manage ?? false,
-      unmanaged: !rows.some((r) => r.manage),
+      unmanaged: unmanaged(rows),
       object: 'collectionAccessDetails',
     };
   }
 
-  private mayRead(caller: Caller, rows: CollectionMemberEntity[]): boolean {
-    const permissions = permissionsOf(caller.membership.permissions);
-    return isAdmin(caller.membership) || permissions.editAnyCollection || permissions.deleteAnyCollection || rows.some((r) => r.membershipId === caller.membership.id);
+  private async rowsOf(db: EntityManager, collectionId: string): Promise<CollectionAccessRows> {
+    return { users: await this.repo.accessRows(db, [collectionId]), groups: await this.repo.groupAccessRows(db, [collectionId]) };
   }
 
-  private mayEdit(caller: Caller, rows: CollectionMemberEntity[]): boolean {
-    if (permissionsOf(caller.membership.permissions).editAnyCollection) return true;
-    if (isAdmin(caller.membership) && (caller.organization.allowAdminAccessToAllCollectionItems || !rows.some((r) => r.manage))) return true;
-    return rows.some((r) => r.membershipId === caller.membership.id && r.manage);
-  }
-
-  private mayDelete(caller: Caller, rows: CollectionMemberEntity[]): boolean {
-    if (permissionsOf(caller.membership.permissions).deleteAnyCollection) return true;
-    if (isAdmin(caller.membership) && (caller.organization.allowAdminAccessToAllCollectionItems || !rows.some((r) => r.manage))) return true;
-    const manages = rows.some((r) => r.membershipId === caller.membership.id && r.manage);
-    return manages && (!caller.organization.limitCollectionDeletion || isAdmin(caller.membership));
-  }
-
-  private async accessRows(db: EntityManager, orgId: string, collectionId: string, users: Array<{ id: string; readOnly?: boolean; hidePasswords?: boolean; manage?: boolean }>): Promise<CollectionMemberEntity[]> {
+  private async accessRows(db: EntityManager, orgId: string, collectionId: string, users: Selection[]): Promise<CollectionMemberEntity[]> {
     const unique = new Map(users.map((u) => [u.id, u]));
     const known = new Set((await this.repo.membershipsOf(db, orgId, [...unique.keys()])).map((m) => m.id));
     return [...unique.values()].map((u) => {
       if (!known.has(u.id)) throw refused('User not found.');
-      if (u.manage && (u.readOnly || u.hidePasswords)) throw refused('The Manage property is mutually exclusive and cannot be true while the ReadOnly or HidePasswords properties are also true.');
+      if (u.manage && (u.readOnly || u.hidePasswords)) throw refused(MANAGE_EXCLUSIVE);
       return Object.assign(new CollectionMemberEntity(), { collectionId, membershipId: u.id, readOnly: u.readOnly ?? false, hidePasswords: u.hidePasswords ?? false, manage: u.manage ?? false });
+    });
+  }
+
+  /** The collection's group rows for `groups` (id = group id, a group of the organization). */
+  private async groupRows(db: EntityManager, orgId: string, collectionId: string, groups: Selection[]): Promise<CollectionGroupEntity[]> {
+    const unique = new Map(groups.map((g) => [g.id, g]));
+    const known = new Set((await this.repo.groupsOf(db, orgId, [...unique.keys()])).map((g) => g.id));
+    return [...unique.values()].map((g) => {
+      if (!known.has(g.id)) throw refused('Group not found.');
+      if (g.manage && (g.readOnly || g.hidePasswords)) throw refused(MANAGE_EXCLUSIVE);
+      return Object.assign(new CollectionGroupEntity(), { collectionId, groupId: g.id, readOnly: g.readOnly ?? false, hidePasswords: g.hidePasswords ?? false, manage: g.manage ?? false });
     });
   }
 
@@ -180,14 +220,19 @@ export class CollectionsService {
   }
 
   private async caller(db: EntityManager, auth: AuthContext, orgId: string): Promise<Caller> {
-    const caller = await this.query.requireConfirmedMember(db, orgId, auth.userId);
-    if (!caller.organization.enabled) throw new VaultError(ErrorCode.OrganizationNotFound);
-    return caller;
+    const { organization, membership } = await this.query.requireConfirmedMember(db, orgId, auth.userId);
+    if (!organization.enabled) throw new VaultError(ErrorCode.OrganizationNotFound);
+    return { organization, membership, groupIds: await this.repo.groupIdsOfMember(db, membership.id) };
   }
 
-  /** Tells every confirmed member with access before or after (the collection's name or contents changed for them). */
-  private async accessChanged(tx: Tx, auth: AuthContext, orgId: string, collectionId: string, before: CollectionMemberEntity[], after: CollectionMemberEntity[]): Promise<void> {
-    const userIds = await this.repo.confirmedUserIdsOf(tx.manager, [...new Set([...before, ...after].map((r) => r.membershipId))]);
+  /**
+   * Tells every confirmed member with access before or after, directly or through a group (the collection's name
+   * or contents changed for them): one recipient query.
+   */
+  private async accessChanged(tx: Tx, auth: AuthContext, orgId: string, collectionId: string | null, before: CollectionAccessRows, after: CollectionAccessRows): Promise<void> {
+    const members = [...before.users, ...after.users].map((r) => r.membershipId);
+    const groups = [...before.groups, ...after.groups].map((r) => r.groupId);
+    const userIds = await this.repo.confirmedUserIdsOf(tx.manager, members, groups);
     if (userIds.length === 0) return;
     await this.accountRevision.bump(tx, userIds, this.clock.now());
     await this.bus.emit(tx, 'CollectionAccessChanged', { organizationId: orgId, collectionId, userIds, actor: auth.actor });

@@ -8,17 +8,21 @@ import {
   MemberBulkConfirmRequestDto, MemberConfirmRequestDto, MemberIdsRequestDto, MemberInviteRequestDto, MemberParamDto, MemberUpdateRequestDto,
 } from './dto/member-request.dto';
 import { MemberBulkResponseDto, MemberDetailsResponseDto, MemberMiniDetailsResponseDto, MemberPublicKeyResponseDto } from './dto/member-response.dto';
+import { MemberAcceptRequestDto } from './dto/member-accept-request.dto';
+import { InvitationsService } from './invitations.service';
 import { MembersService } from './members.service';
 
 /** /api/organizations/{id}/users…: `{memberId}` is a membership id, never a user id. */
 @Controller('api/organizations/:id/users')
 @UseGuards(AccessTokenGuard)
 export class MembersController {
-  constructor(private readonly members: MembersService) {}
+  constructor(private readonly members: MembersService, private readonly invitations: InvitationsService) {}
 
   @Get()
-  list(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Query('includeCollections') includeCollections?: string): Promise<ListResponseDto<MemberDetailsResponseDto>> {
-    return this.members.list(auth, id, includeCollections === 'true');
+  list(
+    @Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Query('includeCollections') includeCollections?: string, @Query('includeGroups') includeGroups?: string,
+  ): Promise<ListResponseDto<MemberDetailsResponseDto>> {
+    return this.members.list(auth, id, includeCollections === 'true', includeGroups === 'true');
   }
 
   @Get('mini-details')
@@ -42,6 +46,12 @@ export class MembersController {
   @HttpCode(200)
   bulkConfirm(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: MemberBulkConfirmRequestDto): Promise<ListResponseDto<MemberBulkResponseDto>> {
     return this.members.bulkConfirm(auth, id, dto);
+  }
+
+  @Post('reinvite')
+  @HttpCode(200)
+  bulkReinvite(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: MemberIdsRequestDto): Promise<ListResponseDto<MemberBulkResponseDto>> {
+    return this.members.bulkReinvite(auth, id, dto.ids);
   }
 
   @Delete()
@@ -76,8 +86,8 @@ export class MembersController {
   }
 
   @Get(':memberId')
-  get(@Auth() auth: AuthContext, @Param() { id, memberId }: MemberParamDto): Promise<MemberDetailsResponseDto> {
-    return this.members.get(auth, id, memberId);
+  get(@Auth() auth: AuthContext, @Param() { id, memberId }: MemberParamDto, @Query('includeGroups') includeGroups?: string): Promise<MemberDetailsResponseDto> {
+    return this.members.get(auth, id, memberId, includeGroups === 'true');
   }
 
   @Put(':memberId')
@@ -95,6 +105,13 @@ export class MembersController {
   @HttpCode(200)
   reinvite(@Auth() auth: AuthContext, @Param() { id, memberId }: MemberParamDto): Promise<void> {
     return this.members.reinvite(auth, id, memberId);
+  }
+
+  /** The invited user accepts with the token of the invite link. */
+  @Post(':memberId/accept')
+  @HttpCode(200)
+  accept(@Auth() auth: AuthContext, @Param() { id, memberId }: MemberParamDto, @Body() dto: MemberAcceptRequestDto): Promise<void> {
+    return this.invitations.accept(auth, id, memberId, dto);
   }
 
   @Post(':memberId/confirm')

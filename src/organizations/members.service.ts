@@ -20,9 +20,12 @@ import { CollectionSelectionDto, MemberBulkConfirmRequestDto, MemberInviteReques
 import { MemberBulkResponseDto, MemberDetailsResponseDto, MemberMiniDetailsResponseDto, MemberPublicKeyResponseDto } from './dto/member-response.dto';
 import { toMemberDetails, toMemberMiniDetails } from './dto/member-response.mapper';
 import { permissionsOf } from './dto/organization-response.mapper';
+import { GroupsService } from './groups.service';
+import { InvitationsService } from './invitations.service';
 import { MembersRepository } from './members.repository';
 import { OrganizationsQueryService } from './organizations-query.service';
 import { OrganizationsRepository } from './organizations.repository';
+import { JoinAction, PoliciesQueryService } from './policies-query.service';
 
 type KeysReason = DomainEventMap['OrganizationKeysChanged']['reason'];
 
@@ -39,6 +42,9 @@ function storedPermissions(type: number, permissions: Record<string, unknown> | 
   if (type !== MembershipType.Custom || !permissions) return null;
   return JSON.stringify(permissionsOf(JSON.stringify(permissions)));
 }
+
+/** A member's direct collection access as comparable text (did an edit change it?). */
+const accessKey = (rows: CollectionMemberEntity[]): string => rows.map((r) => `${r.collectionId}:${r.readOnly}:${r.hidePasswords}:${r.manage}`).sort().join(',');
 
 /** The status a restored member returns to (official rule: from what the row holds). */
 function restoredStatus(membership: MembershipEntity): number {
@@ -64,14 +70,18 @@ export class MembersService {
     private readonly accountRevision: AccountRevisionService,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly invitations: InvitationsService,
+    private readonly groups: GroupsService,
+    private readonly policies: PoliciesQueryService,
   ) {}
 
-  list(auth: AuthContext, orgId: string, includeCollections: boolean): Promise<ListResponseDto<MemberDetailsResponseDto>> {
+  list(auth: AuthContext, orgId: string, includeCollections: boolean, includeGroups = false): Promise<ListResponseDto<MemberDetailsResponseDto>> {
     return this.uow.read(async (db) => {
       await this.requireManager(db, auth, orgId);
       const rows = await this.members.listMembers(db, orgId);
       const access = includeCollections ? await this.members.accessOf(db, rows.map((r) => r.membership.id)) : [];
-      return toListResponse(rows.map((row) => toMemberDetails(row, access.filter((a) => a.membershipId === row.membership.id), 'organizationUserUserDetails')));
+      const groups = includeGroups && this.config.orgGroupsEnabled ? await this.groups.groupIdsOfMembers(db, rows.map((r) => r.membership.id)) : new Map<string, string[]>();
+      return toListResponse(rows.map((row) => toMemberDetails(row, access.filter((a) => a.membershipId === row.membership.id), 'organizationUserUserDetails', groups.get(row.membership.id) ?? [])));
     });
   }
 
@@ -82,12 +92,13 @@ export class MembersService {
     });
   }
 
-  get(auth: AuthContext, orgId: string, memberId: string): Promise<MemberDetailsResponseDto> {
+  get(auth: AuthContext, orgId: string, memberId: string, includeGroups = false): Promise<MemberDetailsResponseDto> {
     return this.uow.read(async (db) => {
       await this.requireManager(db, auth, orgId);
       const [row] = await this.members.findMembers(db, orgId, [memberId]);
       if (!row) throw new VaultError(ErrorCode.NotFound);
-      return toMemberDetails(row, await this.members.accessOf(db, [memberId]), 'organizationUserDetails');
+      const groups = includeGroups && this.config.orgGroupsEnabled ? (await this.groups.groupIdsOfMembers(db, [memberId])).get(memberId) ?? [] : [];
+      return toMemberDetails(row, await this.members.accessOf(db, [memberId]), 'organizationUserDetails', groups);
     });
   }
 
@@ -101,23 +112,31 @@ export class MembersService {
       for (const raw of [...new Set(dto.emails.map((e) => e.trim().toLowerCase()))]) {
         const user = await this.accounts.findByEmail(tx.manager, raw);
         if (await this.members.findByUserOrEmail(tx.manager, orgId, user?.id ?? null, raw)) throw refused(`User already invited: ${raw}`);
+        // Without mail an existing account joins as accepted at once; with mail every invitation waits for its token.
+        const joined = user !== null && !this.invitations.byMail;
         const membership = Object.assign(new MembershipEntity(), {
-          id: randomUUID(), organizationId: orgId, userId: user?.id ?? null, email: user ? null : raw, orgKey: null, resetPasswordKey: null,
-          status: user ? MembershipStatus.Accepted : MembershipStatus.Invited, type: dto.type, permissions: storedPermissions(dto.type, dto.permissions),
+          id: randomUUID(), organizationId: orgId, userId: joined ? user.id : null, email: joined ? null : raw, orgKey: null, resetPasswordKey: null,
+          status: joined ? MembershipStatus.Accepted : MembershipStatus.Invited, type: dto.type, permissions: storedPermissions(dto.type, dto.permissions),
           externalId: null, invitedByUserId: auth.userId, creationDate: now, revisionDate: now,
         });
         await this.members.insert(tx.manager, membership);
         await this.members.setAccess(tx.manager, membership.id, await this.accessRows(tx.manager, orgId, membership.id, dto.collections ?? []));
+        if (this.config.orgGroupsEnabled && dto.groups?.length) await this.groups.replaceGroupsOfMember(tx.manager, orgId, membership.id, dto.groups);
+        if (!joined) await this.invitations.send(tx, membership, user !== null);
       }
     });
   }
 
-  /** Without mail there is nothing to send again; the member must exist. */
+  /** Sends the invitation again (a fresh token). Without mail there is nothing to send: the member must exist. */
   reinvite(auth: AuthContext, orgId: string, memberId: string): Promise<void> {
-    return this.uow.read(async (db) => {
-      await this.requireManager(db, auth, orgId);
-      if (!(await this.members.findMembership(db, orgId, memberId))) throw new VaultError(ErrorCode.NotFound);
+    return this.uow.run(async (tx) => {
+      await this.requireManager(tx.manager, auth, orgId);
+      await this.reinviteOne(tx, orgId, memberId);
     });
+  }
+
+  bulkReinvite(auth: AuthContext, orgId: string, ids: string[]): Promise<ListResponseDto<MemberBulkResponseDto>> {
+    return this.bulk(auth, orgId, ids, (tx, _actor, memberId) => this.reinviteOne(tx, orgId, memberId));
   }
 
   publicKeys(auth: AuthContext, orgId: string, ids: string[]): Promise<ListResponseDto<MemberPublicKeyResponseDto>> {
@@ -149,8 +168,19 @@ export class MembersService {
       target.permissions = storedPermissions(dto.type, dto.permissions);
       target.revisionDate = this.clock.now();
       await this.members.save(tx.manager, target);
-      if (dto.collections) await this.members.setAccess(tx.manager, target.id, await this.accessRows(tx.manager, orgId, target.id, dto.collections));
-      if (target.userId && target.status === MembershipStatus.Confirmed) await this.accountRevision.bump(tx, [target.userId], target.revisionDate);
+      let accessChanged = false;
+      if (dto.collections) {
+        const rows = await this.accessRows(tx.manager, orgId, target.id, dto.collections);
+        accessChanged = accessKey(rows) !== accessKey(await this.members.accessOf(tx.manager, [target.id]));
+        await this.members.setAccess(tx.manager, target.id, rows);
+      }
+      // Groups: null leaves them unchanged; ignored while groups are off.
+      if (dto.groups && this.config.orgGroupsEnabled) accessChanged = (await this.groups.replaceGroupsOfMember(tx.manager, orgId, target.id, dto.groups)) || accessChanged;
+      if (target.userId && target.status === MembershipStatus.Confirmed) {
+        await this.accountRevision.bump(tx, [target.userId], target.revisionDate);
+        // What the member sees changed: SyncCiphers (4), as for collection access changes.
+        if (accessChanged) await this.bus.emit(tx, 'CollectionAccessChanged', { organizationId: orgId, collectionId: null, userIds: [target.userId], actor: auth.actor });
+      }
     });
   }
 
@@ -191,17 +221,28 @@ export class MembersService {
   @OnDomainEvent('UserRegistered', { phase: 'inTransaction' })
   async onUserRegistered(event: DomainEventMap['UserRegistered'], tx: Tx): Promise<void> {
     for (const membership of await this.members.pendingInvitations(tx.manager, event.email)) {
-      membership.userId = event.userId;
-      membership.email = null;
-      membership.status = MembershipStatus.Accepted;
-      membership.revisionDate = this.clock.now();
-      await this.members.save(tx.manager, membership);
+      // With mail, an invitation is taken up with its token: the one the registration carried (checked by accounts).
+      if (this.invitations.byMail && membership.id !== event.inviteMemberId) continue;
+      await this.invitations.acceptMembership(tx, membership, event.userId, null);
     }
+  }
+
+  private async reinviteOne(tx: Tx, orgId: string, memberId: string): Promise<void> {
+    const target = await this.members.findMembership(tx.manager, orgId, memberId);
+    if (!target) throw new VaultError(ErrorCode.NotFound);
+    const invited = target.status === MembershipStatus.Invited && target.userId === null && target.email !== null;
+    if (!this.invitations.byMail) {
+      if (invited) await this.invitations.send(tx, target, false);
+      return;
+    }
+    if (!invited) throw refused('User invalid.');
+    await this.invitations.send(tx, target, (await this.accounts.findByEmail(tx.manager, target.email!)) !== null);
   }
 
   private async confirmOne(tx: Tx, auth: AuthContext, actor: MembershipEntity, orgId: string, memberId: string, key: string): Promise<void> {
     const target = await this.requireTarget(tx.manager, actor, orgId, memberId);
     if (target.status !== MembershipStatus.Accepted || target.userId === null) throw refused('User invalid.');
+    await this.checkPolicies(tx.manager, 'confirm', orgId, target.userId);
     target.orgKey = key;
     target.status = MembershipStatus.Confirmed;
     target.revisionDate = this.clock.now();
@@ -233,10 +274,18 @@ export class MembersService {
     const target = await this.requireTarget(tx.manager, actor, orgId, memberId);
     if (target.id === actor.id) throw refused('You cannot restore yourself.');
     if (target.status !== MembershipStatus.Revoked) throw refused('User is not revoked.');
+    // An invitation not yet accepted meets the policies when it is accepted.
+    if (target.userId) await this.checkPolicies(tx.manager, 'restore', orgId, target.userId);
     target.status = restoredStatus(target);
     target.revisionDate = this.clock.now();
     await this.members.save(tx.manager, target);
     if (target.userId) await this.keysChanged(tx, orgId, target.userId, 'restored', auth);
+  }
+
+  /** Single organization and Require two-step login may refuse the user this membership (PoliciesQueryService). */
+  private async checkPolicies(db: EntityManager, action: JoinAction, orgId: string, userId: string): Promise<void> {
+    const user = await this.accounts.requireUser(db, userId);
+    await this.policies.assertMayJoin(db, action, orgId, { id: user.id, email: user.email });
   }
 
   /** Runs `one` for each id in its own transaction; each entry says whether it worked. */

@@ -9,7 +9,7 @@ import {
 } from './dto/organization-request.dto';
 import {
   CollectionDetailsResponseDto, CollectionResponseDto, OrganizationKeysResponseDto, OrganizationPublicKeyResponseDto, OrganizationResponseDto,
-  PlanResponseDto, PolicyResponseDto, ProfileOrganizationResponseDto,
+  PlanResponseDto, ProfileOrganizationResponseDto,
 } from './dto/organization-response.dto';
 import { selfHostedPlans } from './dto/organization-response.mapper';
 import { OrganizationsService } from './organizations.service';
@@ -107,12 +107,6 @@ export class OrganizationsController {
   @UseGuards(AccessTokenGuard)
   organizationCollections(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<ListResponseDto<CollectionResponseDto>> {
     return this.organizations.collections(auth, id);
-  }
-
-  @Get('organizations/:id/policies')
-  @UseGuards(AccessTokenGuard)
-  policies(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<ListResponseDto<PolicyResponseDto>> {
-    return this.organizations.policies(auth, id);
   }
 
   /** Every collection the caller is assigned to, in every organization (the CLI's `list collections`). */

@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { CipherEntity, CollectionEntity, CollectionMemberEntity, MembershipEntity, OrganizationEntity, PolicyEntity } from '../db/entities';
 import { MembershipStatus, MembershipType } from '../db/entities/membership.entity';
+import { rawQuery, sqlBoolean } from '../db/raw-sql';
+import { combineGroupGrants } from './collection-rights';
+import { CollectionAccess } from './dto/organization-response.mapper';
 
 /** A confirmed membership with its organization (profile entries). */
 export interface MembershipWithOrganization { membership: MembershipEntity; organization: OrganizationEntity }
 
-/** A collection with the member's direct access to it. */
-export interface AssignedCollection { collection: CollectionEntity; access: CollectionMemberEntity }
+/** A collection with the member's access to it (direct, or through their groups). */
+export interface AssignedCollection { collection: CollectionEntity; access: CollectionAccess }
 
 /** All SQL on organizations, memberships, collections, collection access and policies. */
 @Injectable()
@@ -79,14 +82,32 @@ export class OrganizationsRepository {
     return db.getRepository(CollectionEntity).find({ where: { organizationId }, order: { creationDate: 'ASC', id: 'ASC' } });
   }
 
-  /** Collections directly assigned to any of `membershipIds`, with that access. */
+  /**
+   * Collections assigned to any of `membershipIds` (one membership per organization), directly or through a group,
+   * with that member's access: the direct assignment when there is one, else what the groups' grants give
+   * together (§5.3).
+   */
   async assignedCollections(db: EntityManager, membershipIds: string[]): Promise<AssignedCollection[]> {
     if (membershipIds.length === 0) return [];
-    const access = await db.getRepository(CollectionMemberEntity).find({ where: { membershipId: In(membershipIds) } });
-    if (access.length === 0) return [];
-    const collections = await db.getRepository(CollectionEntity).find({ where: { id: In(access.map((a) => a.collectionId)) }, order: { creationDate: 'ASC', id: 'ASC' } });
-    const accessByCollection = new Map(access.map((a) => [a.collectionId, a]));
-    return collections.map((collection) => ({ collection, access: accessByCollection.get(collection.id)! }));
+    const list = membershipIds.map((_id, i) => `$${i + 1}`).join(', ');
+    type Row = { collection_id: string; direct: unknown; read_only: unknown; hide_passwords: unknown; manage: unknown };
+    const rows = await rawQuery<Row>(db,
+      `SELECT cm.collection_id AS collection_id, 1 AS direct, cm.read_only AS read_only, cm.hide_passwords AS hide_passwords, cm.manage AS manage
+         FROM collection_members cm WHERE cm.membership_id IN (${list})
+       UNION ALL
+       SELECT cg.collection_id AS collection_id, 0 AS direct, cg.read_only AS read_only, cg.hide_passwords AS hide_passwords, cg.manage AS manage
+         FROM group_members gm JOIN collection_groups cg ON cg.group_id = gm.group_id WHERE gm.membership_id IN (${list})`, membershipIds);
+    if (rows.length === 0) return [];
+    const direct = new Map<string, CollectionAccess>();
+    const viaGroups = new Map<string, CollectionAccess[]>();
+    for (const row of rows) {
+      const access = { readOnly: sqlBoolean(row.read_only), hidePasswords: sqlBoolean(row.hide_passwords), manage: sqlBoolean(row.manage) };
+      if (Number(row.direct) === 1) direct.set(row.collection_id, access);
+      else viaGroups.set(row.collection_id, [...(viaGroups.get(row.collection_id) ?? []), access]);
+    }
+    const ids = [...new Set(rows.map((r) => r.collection_id))];
+    const collections = await db.getRepository(CollectionEntity).find({ where: { id: In(ids) }, order: { creationDate: 'ASC', id: 'ASC' } });
+    return collections.map((collection) => ({ collection, access: direct.get(collection.id) ?? combineGroupGrants(viaGroups.get(collection.id)!) }));
   }
 
   policiesOf(db: EntityManager, organizationIds: string[]): Promise<PolicyEntity[]> {

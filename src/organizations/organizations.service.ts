@@ -19,10 +19,11 @@ import {
   CollectionManagementRequestDto, OrganizationCreateRequestDto, OrganizationDeleteRequestDto, OrganizationKeysRequestDto, OrganizationUpdateRequestDto,
 } from './dto/organization-request.dto';
 import {
-  CollectionResponseDto, OrganizationKeysResponseDto, OrganizationPublicKeyResponseDto, OrganizationResponseDto, PolicyResponseDto, ProfileOrganizationResponseDto,
+  CollectionResponseDto, OrganizationKeysResponseDto, OrganizationPublicKeyResponseDto, OrganizationResponseDto, ProfileOrganizationResponseDto,
 } from './dto/organization-response.dto';
-import { permissionsOf, toCollectionResponse, toOrganizationResponse, toPolicyResponse } from './dto/organization-response.mapper';
+import { permissionsOf, toCollectionResponse, toOrganizationResponse } from './dto/organization-response.mapper';
 import { OrganizationsQueryService } from './organizations-query.service';
+import { PoliciesQueryService } from './policies-query.service';
 import { OrganizationsRepository } from './organizations.repository';
 
 /** Roles that may read every collection of an organization (docs/organizations-plan.md §2). */
@@ -49,6 +50,7 @@ export class OrganizationsService {
     private readonly accountRevision: AccountRevisionService,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly policies: PoliciesQueryService,
   ) {}
 
   /** POST /api/organizations: the creator becomes its confirmed owner; `collectionName` makes a first collection the owner manages. */
@@ -57,6 +59,7 @@ export class OrganizationsService {
       const user = await this.accounts.requireUser(tx.manager, auth.userId);
       const allowed = this.config.orgCreationUsers;
       if (!allowed.everyone && !allowed.emails.includes(user.email.toLowerCase())) throw new VaultError(ErrorCode.OrganizationCreationNotAllowed);
+      await this.policies.assertMayCreateOrganization(tx.manager, auth.userId);
       const now = this.clock.now();
       const organization = Object.assign(new OrganizationEntity(), {
         id: randomUUID(), name: dto.name, billingEmail: dto.billingEmail.toLowerCase(), publicKey: dto.keys?.publicKey ?? null,
@@ -80,7 +83,7 @@ export class OrganizationsService {
         }));
       }
       await this.keysChanged(tx, organization.id, [auth.userId], 'created', auth, now);
-      return toOrganizationResponse(organization);
+      return toOrganizationResponse(organization, { groups: this.config.orgGroupsEnabled });
     });
   }
 
@@ -90,7 +93,7 @@ export class OrganizationsService {
   }
 
   get(auth: AuthContext, id: string): Promise<OrganizationResponseDto> {
-    return this.uow.read(async (db) => toOrganizationResponse((await this.requireOwner(db, auth, id)).organization));
+    return this.uow.read(async (db) => toOrganizationResponse((await this.requireOwner(db, auth, id)).organization, { groups: this.config.orgGroupsEnabled }));
   }
 
   update(auth: AuthContext, id: string, dto: OrganizationUpdateRequestDto): Promise<OrganizationResponseDto> {
@@ -104,7 +107,7 @@ export class OrganizationsService {
       }
       organization.revisionDate = this.clock.now();
       await this.repo.saveOrganization(tx.manager, organization);
-      return toOrganizationResponse(organization);
+      return toOrganizationResponse(organization, { groups: this.config.orgGroupsEnabled });
     });
   }
 
@@ -117,7 +120,7 @@ export class OrganizationsService {
       if (dto.allowAdminAccessToAllCollectionItems !== undefined) organization.allowAdminAccessToAllCollectionItems = dto.allowAdminAccessToAllCollectionItems;
       organization.revisionDate = this.clock.now();
       await this.repo.saveOrganization(tx.manager, organization);
-      return toOrganizationResponse(organization);
+      return toOrganizationResponse(organization, { groups: this.config.orgGroupsEnabled });
     });
   }
 
@@ -182,14 +185,6 @@ export class OrganizationsService {
       if (readsAllCollections(membership)) return toListResponse((await this.repo.listCollections(db, id)).map(toCollectionResponse));
       const managed = (await this.repo.assignedCollections(db, [membership.id])).filter(({ access }) => access.manage);
       return toListResponse(managed.map(({ collection }) => toCollectionResponse(collection)));
-    });
-  }
-
-  /** GET /api/organizations/{id}/policies: any confirmed member. */
-  policies(auth: AuthContext, id: string): Promise<ListResponseDto<PolicyResponseDto>> {
-    return this.uow.read(async (db) => {
-      await this.requireConfirmed(db, auth, id);
-      return toListResponse((await this.repo.policiesOf(db, [id])).map(toPolicyResponse));
     });
   }
 

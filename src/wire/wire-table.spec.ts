@@ -91,7 +91,7 @@ describe('the wire table', () => {
     expect(wire('OrganizationKeysChanged', { ...event, userIds: [ALICE], reason: 'left' }).map((m) => m.contextId)).toEqual([actor.deviceIdentifier]);
   });
 
-  it('CollectionAccessChanged → 4 to each member concerned with their revision date; UserRegistered → nothing', () => {
+  it('CollectionAccessChanged → 4 to each member concerned with their revision date; UserRegistered, TwoFactorDisabled → nothing', () => {
     const event = { organizationId: ORG, collectionId: FOLDER, userIds: [BOB], actor };
     expect(revisionDatesNeeded('CollectionAccessChanged', event)).toEqual([BOB]);
     expect(wire('CollectionAccessChanged', event).map(summary)).toEqual([{
@@ -99,6 +99,7 @@ describe('the wire table', () => {
       payload: { UserId: BOB, Date: BOB_REVISION }, relayPayload: undefined, close: null, channels: ['hub', 'push'],
     }]);
     expect(wire('UserRegistered', { userId: ALICE, email: 'alice@example.test' })).toEqual([]);
+    expect(wire('TwoFactorDisabled', { userId: ALICE, actor })).toEqual([]);
   });
 
   it('UserLoggedOut → LogOut stamped by the clock, then close every socket but the acting device\'s; on both channels', () => {
@@ -144,7 +145,7 @@ describe('the wire table', () => {
   it('has a row for every domain event (a new event without one does not compile), and only those', () => {
     expect(Object.keys(WIRE_TABLE).sort()).toEqual([
       'AuthRequestApproved', 'AuthRequestCreated', 'CipherCreated', 'CipherDeleted', 'CipherUpdated', 'CiphersBulkChanged', 'CollectionAccessChanged', 'DevicePushTokenCleared',
-      'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'OrganizationKeysChanged', 'UserLoggedOut',
+      'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'OrganizationKeysChanged', 'TwoFactorDisabled', 'UserLoggedOut',
       'UserRegistered', 'UserSettingsChanged',
     ]);
   });

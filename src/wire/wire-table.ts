@@ -85,6 +85,8 @@ export const WIRE_TABLE: { [K in DomainEventName]: Row<K> } = {
   },
   /** Nothing on the wire: the new account has no device yet. */
   UserRegistered: { messages: () => [] },
+  /** Nothing on the wire itself: organizations act on it, and their revocations emit OrganizationKeysChanged. */
+  TwoFactorDisabled: { messages: () => [] },
   // Relay registrations, not notifications: the push consumer registers and deletes devices itself.
   DevicePushTokenSet: { messages: () => [] },
   DevicePushTokenCleared: { messages: () => [] },

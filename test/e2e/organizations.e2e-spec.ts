@@ -114,6 +114,19 @@ describe('organizations: create, read, sync, CLI, hub', () => {
     expect(outsiderSync.body.collections).toEqual([]);
   });
 
+  it('billing stubs the web vault reads answer a member as a self-hosted Vaultwarden does, and 404 to anyone else', async () => {
+    const { body } = organizationRequest(owner, 'Billing', 'c');
+    const orgId = (await call(t, ownerToken, 'POST', '/api/organizations', body)).body.id as string;
+    const billing = `/api/organizations/${orgId}/billing`;
+    expect((await call(t, ownerToken, 'GET', `${billing}/metadata`)).body).toEqual({ object: 'list', data: [], continuationToken: null });
+    expect((await call(t, ownerToken, 'GET', `${billing}/vnext/warnings`)).body).toEqual({ freeTrial: null, inactiveSubscription: null, resellerRenewal: null, taxId: null });
+    expect((await call(t, ownerToken, 'GET', `${billing}/vnext/self-host/metadata`)).body).toEqual({ isOnSecretsManagerStandalone: false, organizationOccupiedSeats: 0 });
+    for (const path of ['metadata', 'vnext/warnings', 'vnext/self-host/metadata']) {
+      expect((await call(t, outsiderToken, 'GET', `${billing}/${path}`)).status).toBe(404);
+      expect((await call(t, null, 'GET', `${billing}/${path}`)).status).toBe(401);
+    }
+  });
+
   it('rename, leave refused to the last owner, delete refused with a wrong master password, then deleted: gone from sync', async () => {
     const { body } = organizationRequest(owner, 'Short-lived', 'c');
     const orgId = (await call(t, ownerToken, 'POST', '/api/organizations', body)).body.id as string;
@@ -341,11 +354,42 @@ describe('collections: the official CLI creates, edits and deletes them; members
     }
   }, 120_000);
 
+  it('bulk-access adds bob to two collections at once, keeps everyone else\'s access, tells bob once (4); all or nothing; bob may not', async () => {
+    const name = encryptType2('Bulk', orgKey);
+    const ownerMemberId = ((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/users`)).body.data as Json[]).find((m) => m.email === owner.email).id;
+    const first = (await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name })).body.id as string;
+    const second = (await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name })).body.id as string;
+    const hub = await HubClient.connect(t.baseUrl, (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token);
+    try {
+      const bulk = `/api/organizations/${orgId}/collections/bulk-access`;
+      expect((await call(t, ownerToken, 'POST', bulk, { collectionIds: [first, randomUUID()], users: [{ id: bobMemberId, readOnly: true }] })).status).toBe(404);
+      expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections/${first}/users`)).body).toEqual([{ id: ownerMemberId, readOnly: false, hidePasswords: false, manage: true }]);
+      const granted = await call(t, ownerToken, 'POST', bulk, { collectionIds: [first, second], users: [{ id: bobMemberId, readOnly: true, hidePasswords: false, manage: false }], groups: [] });
+      expect(granted.status).toBe(200);
+      await hub.waitFor((n) => n.Type === 4);
+      for (const id of [first, second]) {
+        const users = (await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections/${id}/users`)).body as Json[];
+        expect(users).toEqual(expect.arrayContaining([{ id: ownerMemberId, readOnly: false, hidePasswords: false, manage: true }, { id: bobMemberId, readOnly: true, hidePasswords: false, manage: false }]));
+        expect(users).toHaveLength(2);
+      }
+      const bobCollections = (await call(t, bobToken, 'GET', '/api/sync')).body.collections as Json[];
+      expect(bobCollections.map((c) => c.id).sort()).toEqual([first, second].sort());
+      // Messages to one socket keep their order: once bob's own folder change (7) is in, so is every 4 of the grant.
+      const folder = await call(t, bobToken, 'POST', '/api/folders', { name: encryptType2('sentinel', orgKey) });
+      await hub.waitFor((n) => n.Type === 7 && String(n.Payload.Id).toLowerCase() === folder.body.id);
+      expect(hub.received((n) => n.Type === 4)).toHaveLength(1);
+      expect((await call(t, bobToken, 'POST', bulk, { collectionIds: [first], users: [{ id: bobMemberId, manage: true }] })).status).toBe(404);
+      expect((await call(t, ownerToken, 'POST', bulk, { collectionIds: [], users: [] })).status).toBe(400);
+    } finally {
+      await hub.connection.stop();
+    }
+  });
+
   it('refuses an access entry naming someone outside the organization, and manage combined with read-only', async () => {
     const name = encryptType2('x', orgKey);
     expect((await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name, users: [{ id: randomUUID(), readOnly: false }] })).status).toBe(400);
     expect((await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name, users: [{ id: bobMemberId, readOnly: true, manage: true }] })).status).toBe(400);
-    expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections`)).body.data).toHaveLength(1);
+    expect((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections`)).body.data).toHaveLength(3);
   });
 });
 

@@ -25,6 +25,8 @@ describe('layering, enforced by lint', () => {
     ['the bus importing a feature', 'src/event-bus/event-bus.service.ts', "import { CiphersService } from '../ciphers/ciphers.service';\nexport const used = CiphersService;\n"],
     ['common/ importing the database', 'src/common/auth/session.service.ts', "import { UnitOfWork } from '../../db/unit-of-work';\nexport const used = UnitOfWork;\n"],
     ['common/ importing the bus', 'src/common/auth/auth-context.ts', "import { EventBus } from '../../event-bus/event-bus.service';\nexport const used = EventBus;\n"],
+    ['mail importing a feature', 'src/mail/mail.service.ts', "import { MembersRepository } from '../organizations/members.repository';\nexport const used = MembersRepository;\n"],
+    ['mail importing the bus', 'src/mail/mail-worker.ts', "import { EventBus } from '../event-bus/event-bus.service';\nexport const used = EventBus;\n"],
   ])('%s fails lint', async (_what, filePath, text) => {
     const result = await lint(filePath, text);
     expect(result.code).toBe(1);
@@ -33,6 +35,11 @@ describe('layering, enforced by lint', () => {
 
   it('an allowed import passes', async () => {
     const result = await lint('src/ciphers/ciphers.service.ts', "import { EventBus } from '../event-bus/event-bus.service';\nexport const used = EventBus;\n");
+    expect(result).toEqual({ code: 0, output: '' });
+  }, 120_000);
+
+  it('a feature may queue mail', async () => {
+    const result = await lint('src/organizations/members.service.ts', "import { MailService } from '../mail/mail.service';\nexport const used = MailService;\n");
     expect(result).toEqual({ code: 0, output: '' });
   }, 120_000);
 });

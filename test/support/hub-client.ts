@@ -60,6 +60,11 @@ export class HubClient {
     });
   }
 
+  /** The notifications received so far that match. */
+  received(predicate: (n: HubNotification) => boolean): HubNotification[] {
+    return this.seen.filter(predicate);
+  }
+
   /** Forgets what was received so far (call before the action under test). */
   clear(): void {
     this.seen.length = 0;

@@ -1,10 +1,10 @@
-// TEST CODE ONLY: the external services some tests need (PostgreSQL, Redis), from TEST_POSTGRES_URL and
-// TEST_REDIS_URL (.ci/services.sh starts them and exports both). Without them the tests skip locally and
-// FAIL in CI (CI=true), so a broken CI setup can never pass silently.
+// TEST CODE ONLY: the external services some tests need (PostgreSQL, MySQL/MariaDB, Redis), from
+// TEST_POSTGRES_URL, TEST_MYSQL_URL and TEST_REDIS_URL (.ci/services.sh starts them and exports all three).
+// Without them the tests skip locally and FAIL in CI (CI=true), so a broken CI setup can never pass silently.
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
-export type ServiceVariable = 'TEST_POSTGRES_URL' | 'TEST_REDIS_URL';
+export type ServiceVariable = 'TEST_POSTGRES_URL' | 'TEST_MYSQL_URL' | 'TEST_REDIS_URL';
 
 /**
  * `describe` when every variable is set; otherwise `describe.skip` locally, and in CI a suite with one
@@ -17,7 +17,7 @@ export function describeWithServices(variables: ServiceVariable[], name: string,
   } else if (process.env.CI === 'true') {
     describe(name, () => {
       it(`needs ${missing.join(' and ')} (set by .ci/services.sh)`, () => {
-        throw new Error(`${missing.join(' and ')} unset in CI: .ci/run must start PostgreSQL/Redis and export them`);
+        throw new Error(`${missing.join(' and ')} unset in CI: .ci/run must start PostgreSQL/MariaDB/Redis and export them`);
       });
     });
   } else {
@@ -25,8 +25,10 @@ export function describeWithServices(variables: ServiceVariable[], name: string,
   }
 }
 
+export interface TestDatabase { url: string; name: string; drop(): Promise<void> }
+
 /** A new, empty PostgreSQL database on the TEST_POSTGRES_URL server, and a way to drop it. */
-export async function createPostgresDatabase(prefix = 'vault_t'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(prefix = 'vault_t'): Promise<TestDatabase> {
   const admin = process.env.TEST_POSTGRES_URL!;
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const run = async (sql: string): Promise<void> => {
@@ -42,4 +44,26 @@ export async function createPostgresDatabase(prefix = 'vault_t'): Promise<{ url:
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return { url: url.toString(), name, drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * A new, empty MySQL/MariaDB database (utf8mb4) on the TEST_MYSQL_URL server, and a way to drop it (after the
+ * connections of its users are closed: MySQL has no DROP DATABASE … FORCE).
+ */
+export async function createMysqlDatabase(prefix = 'vault_t'): Promise<TestDatabase> {
+  const admin = process.env.TEST_MYSQL_URL!;
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const run = async (sql: string): Promise<void> => {
+    const ds = new DataSource({ type: 'mysql', url: admin });
+    await ds.initialize();
+    try {
+      await ds.query(sql);
+    } finally {
+      await ds.destroy();
+    }
+  };
+  await run(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => run(`DROP DATABASE IF EXISTS \`${name}\``) };
 }

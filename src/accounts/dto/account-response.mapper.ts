@@ -20,8 +20,8 @@ export function accountKeysResponse(user: UserEntity): PrivateKeysResponseDto | 
   };
 }
 
-/** `profile` of GET /api/sync and GET /api/accounts/profile. */
-export function toProfileResponse(user: UserEntity): ProfileResponseDto {
+/** `profile` of GET /api/sync and GET /api/accounts/profile. `twoFactorEnabled`: from the TwoFactorStatus port. */
+export function toProfileResponse(user: UserEntity, twoFactorEnabled = false): ProfileResponseDto {
   return {
     object: 'profile',
     id: user.id,
@@ -31,7 +31,7 @@ export function toProfileResponse(user: UserEntity): ProfileResponseDto {
     premium: true,
     premiumFromOrganization: false,
     culture: user.culture,
-    twoFactorEnabled: false,
+    twoFactorEnabled,
     key: user.userKey,
     privateKey: user.privateKey,
     accountKeys: accountKeysResponse(user),

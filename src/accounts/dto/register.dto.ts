@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class KdfDto {
   @IsInt() @IsIn([0, 1]) kdfType!: number;
@@ -48,6 +48,9 @@ export class RegisterDto {
   @IsOptional() @IsInt() @Min(1) @Max(1024) kdfMemory?: number | null;
   @IsOptional() @IsInt() @Min(1) @Max(16) kdfParallelism?: number | null;
   @IsOptional() @IsString() @MaxLength(4096) emailVerificationToken?: string;
+  /** An organization invitation (the token of the invite link, with its member id): the invited address may register. */
+  @IsOptional() @IsString() @MaxLength(8192) orgInviteToken?: string | null;
+  @IsOptional() @IsUUID('all') organizationUserId?: string | null;
 }
 
 export class PreloginDto {

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { ConformsTo } from '../../common/validation/conforms-to';
 import { IsEncString } from '../../common/validation/is-enc-string';
@@ -126,4 +126,36 @@ export class CipherMoveRequestDto {
 /** Body of POST /api/ciphers/purge. */
 export class PurgeRequestDto {
   @IsDefined() @IsString() @MaxLength(1024) masterPasswordHash!: string;
+}
+
+/** Most items one bulk share or bulk collection change may name (bounded further by the request body limit). */
+export const MAX_BULK_ITEMS = 10_000;
+
+/**
+ * Body of the `-admin` multi-item routes (`DELETE /api/ciphers/admin`, `PUT …/delete-admin`, `PUT …/restore-admin`):
+ * the ids and the organization they are in (required there: without it the route answers 404, as upstream).
+ */
+export class CipherAdminIdsRequestDto extends CipherIdsRequestDto {
+  @IsOptional() @IsUUID('all') organizationId?: string | null;
+}
+
+/** Body of POST /api/ciphers/bulk-collections: adds the ciphers to the collections, or removes them (never replaces). */
+export class CipherBulkCollectionsRequestDto {
+  @IsDefined() @IsUUID('all') organizationId!: string;
+  @IsArray() @ArrayMaxSize(MAX_BULK_ITEMS) @IsUUID('all', { each: true }) cipherIds!: string[];
+  @IsArray() @ArrayMaxSize(1_000) @IsUUID('all', { each: true }) collectionIds!: string[];
+  @IsOptional() @IsBoolean() removeCollections?: boolean | null;
+}
+
+/** A cipher of a bulk share: the request of a single cipher with that cipher's id. */
+export class CipherWithIdRequestDto extends CipherRequestDto {
+  @IsDefined() @IsUUID('all') id!: string;
+}
+
+/** Body of PUT/POST /api/ciphers/share: personal ciphers re-encrypted with the organization key, all into the same collections. */
+export class CipherBulkShareRequestDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BULK_ITEMS) @ValidateNested({ each: true }) @Type(() => CipherWithIdRequestDto)
+  ciphers!: CipherWithIdRequestDto[];
+
+  @IsArray() @ArrayMaxSize(1_000) @IsUUID('all', { each: true }) collectionIds!: string[];
 }

@@ -13,6 +13,8 @@ export interface CipherView {
   access?: CipherAccess;
   /** Whether the user may delete and restore it (permissions.delete/restore); `access.edit || access.manage` when absent. */
   deletable?: boolean;
+  /** The user's own archive date of an organization cipher (per user); the row's `archivedDate` when absent. */
+  archivedDate?: Date | null;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -110,6 +112,29 @@ export function toCipherResponse(view: CipherView): CipherResponseDto {
     creationDate: toApiDate(cipher.creationDate),
     revisionDate: toApiDate(cipher.revisionDate),
     deletedDate: toApiDate(cipher.deletedDate),
-    archivedDate: toApiDate(cipher.archivedDate),
+    archivedDate: toApiDate(view.archivedDate !== undefined ? view.archivedDate : cipher.archivedDate),
   };
+}
+
+/** Keys of `cipherDetails` that `cipherMini` (bitwarden/server CipherMiniResponseModel) does not have: the per-user ones. */
+type PerUserKeys = 'object' | 'folderId' | 'favorite' | 'edit' | 'viewPassword' | 'permissions' | 'collectionIds' | 'archivedDate';
+
+/** `cipherMini`: the shared content of a cipher, without anything that depends on who reads it (the `-admin` routes). */
+export interface CipherMiniResponseDto extends Omit<CipherResponseDto, PerUserKeys> { object: 'cipherMini' }
+
+/** `cipherMiniDetails`: `cipherMini` with every collection the cipher is in (Admin Console lists). */
+export interface CipherMiniDetailsResponseDto extends Omit<CipherMiniResponseDto, 'object'> { object: 'cipherMiniDetails'; collectionIds: string[] }
+
+export function toCipherMiniResponse(cipher: CipherEntity): CipherMiniResponseDto {
+  const full = toCipherResponse({ cipher, folderId: null, favorite: false });
+  return {
+    object: 'cipherMini', id: full.id, type: full.type, organizationId: full.organizationId, organizationUseTotp: full.organizationUseTotp, key: full.key,
+    reprompt: full.reprompt, name: full.name, notes: full.notes, fields: full.fields, passwordHistory: full.passwordHistory, attachments: full.attachments,
+    login: full.login, secureNote: full.secureNote, card: full.card, identity: full.identity, sshKey: full.sshKey,
+    creationDate: full.creationDate, revisionDate: full.revisionDate, deletedDate: full.deletedDate,
+  };
+}
+
+export function toCipherMiniDetailsResponse(cipher: CipherEntity, collectionIds: string[]): CipherMiniDetailsResponseDto {
+  return { ...toCipherMiniResponse(cipher), object: 'cipherMiniDetails', collectionIds };
 }

@@ -27,6 +27,8 @@ export class BitwardenExceptionFilter implements ExceptionFilter {
 
 export function renderError(error: VaultError, path: string): Record<string, unknown> {
   if (error.details.oauth && path.endsWith('/identity/connect/token')) {
+    const { customResponse } = error.details.oauth;
+    if (customResponse) return { error: error.details.oauth.error, error_description: error.details.oauth.error_description ?? '', ...customResponse };
     return identityErrorBody(error.details.oauth.error, error.details.oauth.error_description ?? '', error.message);
   }
   return apiErrorBody(error.message, error.details.validationErrors);

@@ -21,6 +21,7 @@ export enum ErrorCode {
   EmailTaken = 'EmailTaken',
   RegistrationMismatch = 'RegistrationMismatch',
   InvalidVerificationToken = 'InvalidVerificationToken',
+  InvalidInviteToken = 'InvalidInviteToken',
   InvalidPassword = 'InvalidPassword',
   // vault
   CipherNotFound = 'CipherNotFound',
@@ -40,11 +41,27 @@ export enum ErrorCode {
   /** A member change the organization's rules refuse; the message says which rule. */
   MemberChangeRefused = 'MemberChangeRefused',
   InvitationsNotAllowed = 'InvitationsNotAllowed',
+  /** A policy save the type's rules refuse (data, dependencies); the message says which rule. */
+  PolicyChangeRefused = 'PolicyChangeRefused',
+  PersonalOwnershipPolicy = 'PersonalOwnershipPolicy',
+  PersonalImportPolicy = 'PersonalImportPolicy',
+  SingleOrgPolicyForbidsCreation = 'SingleOrgPolicyForbidsCreation',
   CollectionsNeedOrganization = 'CollectionsNeedOrganization',
   CollectionsRequired = 'CollectionsRequired',
   CollectionNotWritable = 'CollectionNotWritable',
   CipherReadOnly = 'CipherReadOnly',
   OrganizationMismatch = 'OrganizationMismatch',
+  CipherNotOwned = 'CipherNotOwned',
+  InvalidCollectionRelationship = 'InvalidCollectionRelationship',
+  OrganizationImportRefused = 'OrganizationImportRefused',
+  GroupsDisabled = 'GroupsDisabled',
+  // two-step login
+  /** A second factor the server does not offer (Duo, YubiKey OTP): a clear 400 rather than a 404. */
+  TwoFactorProviderUnsupported = 'TwoFactorProviderUnsupported',
+  /** A two-step login code (authenticator, email, WebAuthn) that does not verify, at setup. */
+  InvalidTwoFactorToken = 'InvalidTwoFactorToken',
+  /** Email two-step login and emailed OTPs need mail, and SMTP is not configured. */
+  TwoFactorNeedsMail = 'TwoFactorNeedsMail',
   // hub
   MissingUpgradeHeader = 'MissingUpgradeHeader',
 }
@@ -72,6 +89,7 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.EmailTaken]: { status: 400, message: 'Registration not allowed or user already exists' },
   [ErrorCode.RegistrationMismatch]: { status: 422, message: 'The KDF settings or salts of the request disagree.' },
   [ErrorCode.InvalidVerificationToken]: { status: 400, message: 'Invalid email verification token.' },
+  [ErrorCode.InvalidInviteToken]: { status: 400, message: 'Organization invite token is invalid.' },
   [ErrorCode.InvalidPassword]: { status: 400, message: 'Invalid password' },
   [ErrorCode.CipherNotFound]: { status: 404, message: 'Resource not found.' },
   [ErrorCode.FolderNotFound]: { status: 400, message: 'Invalid folder' },
@@ -89,10 +107,25 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.OrganizationKeysExist]: { status: 400, message: 'Organization Keys already exist' },
   [ErrorCode.MemberChangeRefused]: { status: 400, message: 'User invalid.' },
   [ErrorCode.InvitationsNotAllowed]: { status: 400, message: 'Invitations are not allowed on this server.' },
+  [ErrorCode.PolicyChangeRefused]: { status: 400, message: 'Bad request.' },
+  // Organization policies (bitwarden/server's messages).
+  [ErrorCode.PersonalOwnershipPolicy]: { status: 400, message: 'Due to an Enterprise Policy, you are restricted from saving items to your personal vault.' },
+  [ErrorCode.PersonalImportPolicy]: { status: 400, message: 'You cannot import items into your personal vault because you are a member of an organization which forbids it.' },
+  [ErrorCode.SingleOrgPolicyForbidsCreation]: {
+    status: 400, message: 'You cannot create a new organization vault because your current membership doesn\'t allow you to join or create additional organization vaults.',
+  },
   [ErrorCode.CollectionsNeedOrganization]: { status: 400, message: 'Only organization items can be in collections.' },
   [ErrorCode.CollectionsRequired]: { status: 400, message: 'You must select at least one collection.' },
   [ErrorCode.CollectionNotWritable]: { status: 400, message: 'You do not have permissions to edit this.' },
   [ErrorCode.CipherReadOnly]: { status: 400, message: 'You do not have permissions to edit this.' },
   [ErrorCode.OrganizationMismatch]: { status: 400, message: 'The item does not belong to that organization.' },
+  [ErrorCode.CipherNotOwned]: { status: 400, message: 'Trying to share ciphers that you do not own.' },
+  [ErrorCode.InvalidCollectionRelationship]: { status: 400, message: 'Invalid collection relationship.' },
+  [ErrorCode.OrganizationImportRefused]: { status: 400, message: 'Not enough privileges to import into this organization.' },
+  // Vaultwarden's answer while ORG_GROUPS_ENABLED is off.
+  [ErrorCode.GroupsDisabled]: { status: 400, message: 'Group support is disabled' },
+  [ErrorCode.TwoFactorProviderUnsupported]: { status: 400, message: 'This two-step login provider is not supported on this server.' },
+  [ErrorCode.InvalidTwoFactorToken]: { status: 400, message: 'Invalid token.' },
+  [ErrorCode.TwoFactorNeedsMail]: { status: 400, message: 'Email two-step login needs mail, which is not configured on this server.' },
   [ErrorCode.MissingUpgradeHeader]: { status: 400, message: 'Missing "Upgrade: websocket" header; the reverse proxy must forward Upgrade and Connection' },
 };

@@ -1,6 +1,14 @@
 import { ERROR_TABLE, ErrorCode } from './error-code';
 
-export interface OAuthError { error: string; error_description?: string }
+export interface OAuthError {
+  error: string;
+  error_description?: string;
+  /**
+   * The identity server's CustomResponse (e.g. the two-step login challenge: TwoFactorProviders, TwoFactorProviders2):
+   * sent after `error` and `error_description` instead of the ErrorModel.
+   */
+  customResponse?: Record<string, unknown>;
+}
 
 /** A domain error: services throw these, the exception filter renders them. */
 export class VaultError extends Error {

@@ -1,10 +1,15 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
 import { TimestampColumn } from '../columns';
 
+/**
+ * The unique email, named as the migration named it: MySQL keeps unique constraints as unique indexes, and TypeORM
+ * names an unnamed one IDX_… in the entity but UQ_… in the migration's table (PostgreSQL and SQLite: the same name).
+ */
 @Entity({ name: 'users' })
+@Unique('UQ_97672ac88f789774dd47f7c8be3', ['email'])
 export class UserEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
-  @Column({ type: 'varchar', length: 255, unique: true }) email!: string;
+  @Column({ type: 'varchar', length: 255 }) email!: string;
   @Column({ type: 'varchar', length: 255, nullable: true }) name!: string | null;
   @Column({ type: 'boolean', name: 'email_verified', default: false }) emailVerified!: boolean;
   @Column({ type: 'boolean', default: true }) enabled!: boolean;
@@ -24,6 +29,8 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 64, name: 'user_key_id', nullable: true }) userKeyId!: string | null;
   @Column({ type: 'varchar', length: 36, name: 'security_stamp' }) securityStamp!: string;
   @Column({ type: 'varchar', length: 64, name: 'api_key' }) apiKey!: string;
+  /** Two-step login recovery code (shown by get-recover; turns two-step login off once). Null until a provider is set up. */
+  @Column({ type: 'varchar', length: 64, name: 'two_factor_recovery_code', nullable: true }) twoFactorRecoveryCode!: string | null;
   @Column({ type: 'varchar', length: 16, default: 'en-US' }) culture!: string;
   @Column({ type: 'varchar', length: 16, name: 'avatar_color', nullable: true }) avatarColor!: string | null;
   /** JSON text: array of arrays of domains. */

@@ -45,4 +45,6 @@ export interface LoginTokenResponseDto extends TokenResponseDto {
   ForcePasswordReset: boolean;
   MasterPasswordPolicy: { Object: 'masterPasswordPolicy' };
   UserDecryptionOptions: UserDecryptionOptionsDto;
+  /** "Remember this device" token of two-step login (twoFactorRemember=1): the client sends it back as provider 5. Secret. */
+  TwoFactorToken?: string;
 }

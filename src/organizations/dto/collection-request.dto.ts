@@ -3,13 +3,15 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsOptional, IsString, I
 import { IsEncString } from '../../common/validation/is-enc-string';
 import { CollectionSelectionDto } from './member-request.dto';
 
-/** POST /api/organizations/{id}/collections and PUT …/{collectionId}: `users` ids are member ids; null leaves access unchanged. */
+/**
+ * POST /api/organizations/{id}/collections and PUT …/{collectionId}: `users` ids are member ids, `groups` ids
+ * group ids (ignored while ORG_GROUPS_ENABLED is off); null leaves that access unchanged.
+ */
 export class CollectionRequestDto {
   @IsDefined() @IsString() @MaxLength(10_000) @IsEncString() name!: string;
   @IsOptional() @IsString() @MaxLength(300) externalId?: string | null;
   @IsOptional() @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => CollectionSelectionDto) users?: CollectionSelectionDto[] | null;
-  /** Groups are not built yet: only an empty list (or none) is accepted. */
-  @IsOptional() @IsArray() @ArrayMaxSize(0, { message: 'groups are not supported by this server yet' }) groups?: unknown[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => CollectionSelectionDto) groups?: CollectionSelectionDto[] | null;
 }
 
 /** DELETE /api/organizations/{id}/collections (bulk). */
@@ -20,4 +22,14 @@ export class CollectionIdsRequestDto {
 export class CollectionParamDto {
   @IsUUID('all', { message: 'id must be a UUID' }) id!: string;
   @IsUUID('all', { message: 'collectionId must be a UUID' }) collectionId!: string;
+}
+
+/**
+ * POST /api/organizations/{id}/collections/bulk-access: gives these members and groups this access to every one
+ * of the collections (added, or updated when they had some); other access rows stay.
+ */
+export class CollectionBulkAccessRequestDto {
+  @IsDefined() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsUUID('all', { each: true }) collectionIds!: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => CollectionSelectionDto) users?: CollectionSelectionDto[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => CollectionSelectionDto) groups?: CollectionSelectionDto[] | null;
 }

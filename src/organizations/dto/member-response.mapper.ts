@@ -4,7 +4,8 @@ import { MemberRow } from '../members.repository';
 import { MemberDetailsResponseDto, MemberMiniDetailsResponseDto } from './member-response.dto';
 import { permissionsOf } from './organization-response.mapper';
 
-export function toMemberDetails(row: MemberRow, access: CollectionMemberEntity[], object: MemberDetailsResponseDto['object']): MemberDetailsResponseDto {
+/** `groups`: the member's group ids (empty unless the request asked for them with includeGroups). */
+export function toMemberDetails(row: MemberRow, access: CollectionMemberEntity[], object: MemberDetailsResponseDto['object'], groups: string[] = []): MemberDetailsResponseDto {
   const { membership, user } = row;
   return {
     id: membership.id,
@@ -25,7 +26,7 @@ export function toMemberDetails(row: MemberRow, access: CollectionMemberEntity[]
     ssoBound: false,
     claimedByOrganization: false,
     collections: access.map((a) => ({ id: a.collectionId, readOnly: a.readOnly, hidePasswords: a.hidePasswords, manage: a.manage })),
-    groups: [],
+    groups,
     revocationReason: null,
     creationDate: toApiDate(membership.creationDate),
     object,

@@ -36,9 +36,12 @@ export function permissionsOf(stored: string | null): PermissionsDto {
   return out;
 }
 
-function flags(org: OrganizationEntity): OrganizationFlagsDto {
+/** Server-wide features an organization entry reports (from the configuration). */
+export interface ServerFeatures { groups: boolean }
+
+function flags(org: OrganizationEntity, features: ServerFeatures): OrganizationFlagsDto {
   return {
-    usePolicies: true, useSso: false, useKeyConnector: false, useScim: false, useGroups: false, useDirectory: false, useEvents: false,
+    usePolicies: true, useSso: false, useKeyConnector: false, useScim: false, useGroups: features.groups, useDirectory: false, useEvents: false,
     useTotp: true, use2fa: true, useApi: true, useResetPassword: false, useSecretsManager: false, usePasswordManager: true,
     usersGetPremium: true, useCustomPermissions: true, useRiskInsights: false, useOrganizationDomains: false, useAdminSponsoredFamilies: false,
     useAutomaticUserConfirmation: false, useDisableSMAdsForUsers: true, usePhishingBlocker: false, useMyItems: false, useInviteLinks: false,
@@ -50,7 +53,7 @@ function flags(org: OrganizationEntity): OrganizationFlagsDto {
   };
 }
 
-export function toOrganizationResponse(org: OrganizationEntity): OrganizationResponseDto {
+export function toOrganizationResponse(org: OrganizationEntity, features: ServerFeatures): OrganizationResponseDto {
   return {
     id: org.id,
     name: org.name,
@@ -68,7 +71,7 @@ export function toOrganizationResponse(org: OrganizationEntity): OrganizationRes
     maxAutoscaleSeats: null,
     maxCollections: null,
     maxStorageGb: MAX_STORAGE_GB,
-    ...flags(org),
+    ...flags(org, features),
     hasPublicAndPrivateKeys: org.publicKey !== null && org.privateKey !== null,
     smSeats: null,
     smServiceAccounts: null,
@@ -78,7 +81,7 @@ export function toOrganizationResponse(org: OrganizationEntity): OrganizationRes
   };
 }
 
-export function toProfileOrganization(org: OrganizationEntity, membership: MembershipEntity): ProfileOrganizationResponseDto {
+export function toProfileOrganization(org: OrganizationEntity, membership: MembershipEntity, features: ServerFeatures): ProfileOrganizationResponseDto {
   return {
     object: 'profileOrganization',
     id: org.id,
@@ -95,7 +98,7 @@ export function toProfileOrganization(org: OrganizationEntity, membership: Membe
     seats: null,
     maxCollections: null,
     maxStorageGb: MAX_STORAGE_GB,
-    ...flags(org),
+    ...flags(org, features),
     useActivateAutofillPolicy: true,
     hasPublicAndPrivateKeys: org.publicKey !== null && org.privateKey !== null,
     resetPasswordEnrolled: membership.resetPasswordKey !== null,

@@ -1,0 +1,29 @@
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+
+const cascade = (column: string, table: string) => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+
+/**
+ * Per-user archive of organization ciphers (docs/organizations-plan.md §8, §11 Q11b): archiving a shared item
+ * hides it for the user who archived it only. One row per (user, cipher), like favourites; personal ciphers keep
+ * `ciphers.archived_date`. Portable: schema API only, the date as RFC 3339 text.
+ */
+export class CipherArchives1796839200000 implements MigrationInterface {
+  name = 'CipherArchives1796839200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.createTable(new Table({
+      name: 'cipher_archives',
+      columns: [
+        { name: 'user_id', type: 'varchar', length: '36', isPrimary: true },
+        { name: 'cipher_id', type: 'varchar', length: '36', isPrimary: true },
+        { name: 'archived_date', type: 'varchar', length: '32' },
+      ],
+      foreignKeys: [cascade('user_id', 'users'), cascade('cipher_id', 'ciphers')],
+    }));
+    await q.createIndex('cipher_archives', new TableIndex({ name: 'ix_cipher_archives_cipher', columnNames: ['cipher_id'] }));
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.dropTable('cipher_archives');
+  }
+}

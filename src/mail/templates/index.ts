@@ -1,0 +1,22 @@
+import { MailContext, RenderedMail } from './html';
+import { orgInviteMail } from './org-invite';
+import { incompleteTwoFactorLoginMail, twoFactorCodeMail } from './two-factor';
+
+export type { MailContext, RenderedMail } from './html';
+export type { OrgInviteParams } from './org-invite';
+export type { IncompleteTwoFactorLoginParams, TwoFactorCodeParams, TwoFactorCodePurpose } from './two-factor';
+
+/** Every mail the server sends, by template name (the name is what logs show of a mail). */
+export const MAIL_TEMPLATES = {
+  'org-invite': orgInviteMail,
+  'two-factor-code': twoFactorCodeMail,
+  'incomplete-two-factor-login': incompleteTwoFactorLoginMail,
+} as const satisfies Record<string, (context: MailContext, params: never) => RenderedMail>;
+
+export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
+export type MailTemplateParams<N extends MailTemplateName> = Parameters<(typeof MAIL_TEMPLATES)[N]>[1];
+
+export function renderMail<N extends MailTemplateName>(name: N, context: MailContext, params: MailTemplateParams<N>): RenderedMail {
+  const template = MAIL_TEMPLATES[name] as (context: MailContext, params: MailTemplateParams<N>) => RenderedMail;
+  return template(context, params);
+}
