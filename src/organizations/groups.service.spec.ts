@@ -58,7 +58,11 @@ describe('GroupsService (ORG_GROUPS_ENABLED=true)', () => {
     return id;
   };
 
-  const accessOf = async (user: TestUser, cipherId: string) => (await h.get(CiphersQueryService).findVisible(h.db.manager, user.id, cipherId))?.access ?? null;
+  /** The user's access to the cipher, its collection ids sorted (their order is the database's). */
+  const accessOf = async (user: TestUser, cipherId: string) => {
+    const access = (await h.get(CiphersQueryService).findVisible(h.db.manager, user.id, cipherId))?.access ?? null;
+    return access && { ...access, collectionIds: sorted(access.collectionIds) };
+  };
   /** User ids told with SyncCiphers (4) since the last take. */
   const told = async (): Promise<string[]> => sorted((await h.events.of('CollectionAccessChanged')).flatMap((e) => e.userIds));
 
