@@ -60,9 +60,12 @@ describe('abuse: login guessing', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => tokenRequest(t, loginFields(owner.email, 'wrong-guess'), '198.51.100.10')));
     const counts = countBy(answers.map((a) => a.status));
     expect(counts[200]).toBeUndefined();
-    expect(counts[400]).toBeLessThanOrEqual(10);
+    // Within the burst a guess is checked (400) or, on a loaded machine, turned away by the hashing gate (503);
+    // either way it counts, and everything past the burst is a 429.
+    const withinBurst = counts[400]! + (counts[503] ?? 0);
+    expect(withinBurst).toBeLessThanOrEqual(10);
     expect(counts[400]).toBeGreaterThan(0);
-    expect(counts[429]).toBe(50 - counts[400]!);
+    expect(counts[429]).toBe(50 - withinBurst);
     for (const a of answers.filter((x) => x.status === 429)) expect(a.retryAfter).toMatch(/^[1-9]\d*$/);
   });
 
