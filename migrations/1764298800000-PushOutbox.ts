@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { outboxStateColumns } from './lib/columns';
 
 /**
  * Mobile push through the relay: the durable outbox of relay calls, and the relay registration state of each
@@ -20,14 +21,7 @@ export class PushOutbox1764298800000 implements MigrationInterface {
         { name: 'push_type', type: 'integer', isNullable: true },
         { name: 'body', type: 'text' },
         { name: 'dedupe_key', type: 'varchar', length: '128', isNullable: true },
-        { name: 'status', type: 'varchar', length: '16', default: "'pending'" },
-        { name: 'attempts', type: 'integer', default: 0 },
-        { name: 'next_attempt_at', type: 'varchar', length: '32' },
-        { name: 'claimed_until', type: 'varchar', length: '32', isNullable: true },
-        { name: 'expires_at', type: 'varchar', length: '32' },
-        { name: 'last_error', type: 'text', isNullable: true },
-        { name: 'created_at', type: 'varchar', length: '32' },
-        { name: 'completed_at', type: 'varchar', length: '32', isNullable: true },
+        ...outboxStateColumns(),
       ],
     }));
     await q.createIndex('push_outbox', new TableIndex({ name: 'ix_push_outbox_status_next', columnNames: ['status', 'next_attempt_at'] }));

@@ -1,15 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
-
-const id = (name: string, primary = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: primary });
-const ts = (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '32' });
-const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
-/** Boolean with a default, written the way each driver reports it back (SQLite stores booleans as 0/1). */
-const bool = (q: QueryRunner, name: string, def: boolean): TableColumnOptions => ({
-  name,
-  type: 'boolean',
-  default: q.connection.driver.options.type === 'better-sqlite3' ? Number(def) : def,
-});
-const cascade = (column: string, table: string) => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { bool, cascade, id, str, ts } from './lib/columns';
 
 /**
  * Organization groups (docs/organizations-plan.md §8): the groups of an organization, their members (by member

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { outboxStateColumns } from './lib/columns';
 
 /**
  * Outgoing mail: the durable queue the mail worker drains (src/mail). A row is written in the transaction of the
@@ -19,14 +20,7 @@ export class MailOutbox1796835600000 implements MigrationInterface {
         { name: 'text_body', type: 'text' },
         { name: 'html_body', type: 'text' },
         { name: 'message_id', type: 'varchar', length: '255' },
-        { name: 'status', type: 'varchar', length: '16', default: "'pending'" },
-        { name: 'attempts', type: 'integer', default: 0 },
-        { name: 'next_attempt_at', type: 'varchar', length: '32' },
-        { name: 'claimed_until', type: 'varchar', length: '32', isNullable: true },
-        { name: 'expires_at', type: 'varchar', length: '32' },
-        { name: 'last_error', type: 'text', isNullable: true },
-        { name: 'created_at', type: 'varchar', length: '32' },
-        { name: 'completed_at', type: 'varchar', length: '32', isNullable: true },
+        ...outboxStateColumns(),
       ],
     }));
     await q.createIndex('mail_outbox', new TableIndex({ name: 'ix_mail_outbox_status_next', columnNames: ['status', 'next_attempt_at'] }));

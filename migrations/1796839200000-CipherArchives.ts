@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-
-const cascade = (column: string, table: string) => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+import { cascade, id, ts } from './lib/columns';
 
 /**
  * Per-user archive of organization ciphers (docs/organizations-plan.md §8, §11 Q11b): archiving a shared item
@@ -13,11 +12,7 @@ export class CipherArchives1796839200000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(new Table({
       name: 'cipher_archives',
-      columns: [
-        { name: 'user_id', type: 'varchar', length: '36', isPrimary: true },
-        { name: 'cipher_id', type: 'varchar', length: '36', isPrimary: true },
-        { name: 'archived_date', type: 'varchar', length: '32' },
-      ],
+      columns: [id('user_id', true), id('cipher_id', true), ts('archived_date')],
       foreignKeys: [cascade('user_id', 'users'), cascade('cipher_id', 'ciphers')],
     }));
     await q.createIndex('cipher_archives', new TableIndex({ name: 'ix_cipher_archives_cipher', columnNames: ['cipher_id'] }));

@@ -1,14 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn, TableColumnOptions, TableIndex } from 'typeorm';
-
-const id = (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '36' });
-const ts = (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '32' });
-/** Boolean with a default, written the way each driver reports it back (SQLite stores booleans as 0/1). */
-const bool = (q: QueryRunner, name: string, def: boolean): TableColumnOptions => ({
-  name,
-  type: 'boolean',
-  default: q.connection.driver.options.type === 'better-sqlite3' ? Number(def) : def,
-});
-const cascade = (column: string, table: string) => ({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { bool, cascade, id, ts } from './lib/columns';
 
 /**
  * Two-step login: each user's providers (one row per user and provider type: enabled, JSON data such as the TOTP
@@ -24,7 +15,7 @@ export class TwoFactor1796842800000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'two_factor',
       columns: [
-        { ...id('user_id'), isPrimary: true }, { name: 'type', type: 'integer', isPrimary: true }, bool(q, 'enabled', false),
+        id('user_id', true), { name: 'type', type: 'integer', isPrimary: true }, bool(q, 'enabled', false),
         { name: 'data', type: 'text' }, { name: 'last_used_step', type: 'integer', default: 0 }, ts('creation_date'), ts('revision_date'),
       ],
       foreignKeys: [cascade('user_id', 'users')],
@@ -32,7 +23,7 @@ export class TwoFactor1796842800000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'two_factor_remember',
       columns: [
-        { ...id('device_id'), isPrimary: true }, id('user_id'), { name: 'token_hash', type: 'varchar', length: '64' },
+        id('device_id', true), id('user_id'), { name: 'token_hash', type: 'varchar', length: '64' },
         id('security_stamp'), ts('expires_at'), ts('creation_date'),
       ],
       foreignKeys: [cascade('device_id', 'devices'), cascade('user_id', 'users')],
@@ -41,7 +32,7 @@ export class TwoFactor1796842800000 implements MigrationInterface {
     await q.createTable(new Table({
       name: 'two_factor_incomplete',
       columns: [
-        { ...id('user_id'), isPrimary: true }, { name: 'device_identifier', type: 'varchar', length: '64', isPrimary: true },
+        id('user_id', true), { name: 'device_identifier', type: 'varchar', length: '64', isPrimary: true },
         { name: 'device_name', type: 'varchar', length: '255' }, { name: 'device_type', type: 'integer' },
         { name: 'ip_address', type: 'varchar', length: '64' }, ts('login_time'),
       ],

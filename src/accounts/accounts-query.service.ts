@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { UserEntity } from '../db/entities';
+import { MailService } from '../mail/mail.service';
 import { ProfileResponseDto, UserDecryptionResponseDto } from './dto/account-response.dto';
 import { toProfileResponse, toUserDecryptionResponse } from './dto/account-response.mapper';
 import { normalizeEmail } from './email';
@@ -12,7 +13,7 @@ import { UsersRepository } from './users.repository';
 /** Read-side of accounts that other features compose (sync, hub catch-up). */
 @Injectable()
 export class AccountsQueryService {
-  constructor(private readonly users: UsersRepository, private readonly twoFactor: TwoFactorStatus) {}
+  constructor(private readonly users: UsersRepository, private readonly twoFactor: TwoFactorStatus, private readonly mail: MailService) {}
 
   async requireUser(db: EntityManager, userId: string): Promise<UserEntity> {
     const user = await this.users.findById(db, userId);
@@ -31,7 +32,7 @@ export class AccountsQueryService {
   /** `profile` and `userDecryption` of GET /api/sync from one read of the user row. */
   async syncParts(db: EntityManager, userId: string): Promise<{ profile: ProfileResponseDto; userDecryption: UserDecryptionResponseDto }> {
     const user = await this.requireUser(db, userId);
-    return { profile: toProfileResponse(user, await this.twoFactorEnabled(db, userId)), userDecryption: toUserDecryptionResponse(user) };
+    return { profile: toProfileResponse(user, await this.twoFactorEnabled(db, userId), this.mail.enabled), userDecryption: toUserDecryptionResponse(user) };
   }
 
   /** Whether the user has two-step login on (the profile's `twoFactorEnabled`). */

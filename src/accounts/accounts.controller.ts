@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { AccessTokenGuard } from '../common/auth/access-token.guard';
+import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-rate-limit.guard';
 import { Auth } from '../common/auth/auth.decorator';
 import { AuthContext } from '../common/auth/auth-context';
 import { IdParamDto } from '../common/validation/id-param.dto';
@@ -7,7 +8,9 @@ import { AccountsService } from './accounts.service';
 import {
   ApiKeyResponseDto, KeysResponseDto, MasterPasswordPolicyResponseDto, ProfileResponseDto, UserKeyResponseDto,
 } from './dto/account-response.dto';
-import { ChangePasswordDto, MasterPasswordDto, OptionalMasterPasswordDto, SetKeysDto, UpdateProfileDto, UserKeyIdDto } from './dto/account-request.dto';
+import {
+  ChangeEmailDto, ChangePasswordDto, EmailTokenDto, MasterPasswordDto, OptionalMasterPasswordDto, SetKeysDto, UpdateProfileDto, UserKeyIdDto, VerifyEmailTokenDto,
+} from './dto/account-request.dto';
 
 @Controller('api')
 @UseGuards(AccessTokenGuard)
@@ -72,6 +75,24 @@ export class AccountsController {
     return this.accounts.changePassword(auth, dto);
   }
 
+  @Post('accounts/verify-email')
+  @HttpCode(200)
+  sendVerifyEmail(@Auth() auth: AuthContext): Promise<void> {
+    return this.accounts.sendVerifyEmail(auth);
+  }
+
+  @Post('accounts/email-token')
+  @HttpCode(200)
+  emailToken(@Auth() auth: AuthContext, @Body() dto: EmailTokenDto): Promise<void> {
+    return this.accounts.requestEmailChange(auth, dto);
+  }
+
+  @Post('accounts/email')
+  @HttpCode(200)
+  changeEmail(@Auth() auth: AuthContext, @Body() dto: ChangeEmailDto): Promise<void> {
+    return this.accounts.changeEmail(auth, dto);
+  }
+
   @Post('accounts/security-stamp')
   @HttpCode(200)
   securityStamp(@Auth() auth: AuthContext, @Body() dto: MasterPasswordDto): Promise<void> {
@@ -99,5 +120,18 @@ export class AccountsController {
   @Get('users/:id/public-key')
   publicKey(@Param() { id }: IdParamDto): Promise<UserKeyResponseDto> {
     return this.accounts.publicKey(id);
+  }
+}
+
+/** Account routes without a session: the verify-email link's target (the web vault may not be logged in). */
+@Controller('api')
+@UseGuards(UnauthenticatedRateLimitGuard)
+export class AccountsPublicController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Post('accounts/verify-email-token')
+  @HttpCode(200)
+  verifyEmailToken(@Body() dto: VerifyEmailTokenDto): Promise<void> {
+    return this.accounts.verifyEmailToken(dto.userId, dto.token);
   }
 }

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
 import { AccountRevisionService } from './account-revision.service';
-import { AccountsController } from './accounts.controller';
+import { AccountMailService } from './account-mail.service';
+import { AccountsController, AccountsPublicController } from './accounts.controller';
+import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-rate-limit.guard';
+import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
 import { AccountsQueryService } from './accounts-query.service';
 import { AccountsService } from './accounts.service';
 import { UsersRepository } from './users.repository';
@@ -9,11 +12,11 @@ import { RevisionDateSource } from '../wire/wire-translator';
 
 @Module({
   imports: [DevicesModule],
-  controllers: [AccountsController],
+  controllers: [AccountsController, AccountsPublicController],
   providers: [
-    UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, { provide: RevisionDateSource, useExisting: AccountRevisionService },
+    UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard, { provide: RevisionDateSource, useExisting: AccountRevisionService },
     // TwoFactorStatus (two-factor-status.ts) is provided by the global TwoFactorModule (src/two-factor).
   ],
-  exports: [AccountRevisionService, AccountsQueryService, AccountsService, RevisionDateSource],
+  exports: [AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, RevisionDateSource],
 })
 export class AccountsModule {}

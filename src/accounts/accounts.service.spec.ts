@@ -57,9 +57,9 @@ describe('AccountsService', () => {
       expect(await h.events.take()).toEqual([{ name: 'UserRegistered', payload: { userId: user!.id, email } }]);
     });
 
-    it('finish body (nested KDF, Argon2id): the verification token marks the email verified and carries the name', async () => {
+    it('finish body (nested KDF, Argon2id): the token carries the name; returned without mail, it does not prove the address (stored unverified, the profile reads verified)', async () => {
       const email = newEmail();
-      const token = accounts.sendVerificationEmail(email, 'From Token');
+      const token = (await accounts.sendVerificationEmail(email, 'From Token'))!;
       const kdf = { kdfType: 1, iterations: 3, memory: 64, parallelism: 4 };
       const hash = randomBytes(32).toString('base64');
       const wrapped = encString('wrapped');
@@ -70,15 +70,17 @@ describe('AccountsService', () => {
       } as RegisterDto, 'finish');
 
       const user = await byEmail(email);
-      expect(user).toMatchObject({ name: 'From Token', emailVerified: true, userKey: wrapped, kdfType: 1, kdfIterations: 3, kdfMemory: 64, kdfParallelism: 4 });
+      expect(user).toMatchObject({ name: 'From Token', emailVerified: false, userKey: wrapped, kdfType: 1, kdfIterations: 3, kdfMemory: 64, kdfParallelism: 4 });
       expect(await verifyMasterPasswordHash(user as UserEntity, hash)).toBe(true);
+      // Without mail nobody can verify an address: the profile reads verified (Vaultwarden's rule).
+      expect((await accounts.profile({ ...alice.auth, userId: user!.id })).emailVerified).toBe(true);
     });
 
     it('finish body: a missing, foreign or forged verification token is refused (400) and nothing is stored', async () => {
       const email = newEmail();
       const body = { email, masterPasswordHash: 'h', userSymmetricKey: encString('k'), kdf: 0, kdfIterations: 600_000 } as RegisterDto;
       await expect(accounts.register(body, 'finish')).rejects.toMatchObject({ code: ErrorCode.InvalidVerificationToken, status: 400 });
-      const other = accounts.sendVerificationEmail(newEmail(), null);
+      const other = (await accounts.sendVerificationEmail(newEmail(), null))!;
       await expect(accounts.register({ ...body, emailVerificationToken: other }, 'finish')).rejects.toMatchObject({ code: ErrorCode.InvalidVerificationToken });
       await expect(accounts.register({ ...body, emailVerificationToken: `${other}x` }, 'finish')).rejects.toMatchObject({ code: ErrorCode.InvalidVerificationToken });
       expect(await byEmail(email)).toBeNull();
@@ -86,7 +88,7 @@ describe('AccountsService', () => {
 
     it('finish body: KDF settings, salts or hashes that disagree are refused (422)', async () => {
       const email = newEmail();
-      const token = accounts.sendVerificationEmail(email, null);
+      const token = (await accounts.sendVerificationEmail(email, null))!;
       const kdf = { kdfType: 0, iterations: 600_000 };
       const base = {
         email, emailVerificationToken: token,

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { AuthContext } from '../common/auth/auth-context';
 import { ProfileOrganizationsSource } from './profile-organizations';
 import { OrgInviteTokens } from './org-invite-tokens';
+import { MasterPasswordPolicySource } from './master-password-policy';
 import { TokenService } from '../common/auth/token.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -10,12 +12,14 @@ import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { UserEntity } from '../db/entities';
-import { UnitOfWork } from '../db/unit-of-work';
+import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { DevicesService } from '../devices/devices.service';
 import { EventBus } from '../event-bus/event-bus.service';
 import { hashMasterPasswordHash, verifyMasterPasswordHash } from './password-hasher';
 import { RegisterDto } from './dto/register.dto';
-import { ChangePasswordDto, SetKeysDto, UpdateProfileDto } from './dto/account-request.dto';
+import { ChangeEmailDto, ChangePasswordDto, EmailTokenDto, SetKeysDto, UpdateProfileDto } from './dto/account-request.dto';
+import { AccountMailService } from './account-mail.service';
+import { MailService } from '../mail/mail.service';
 import {
   ApiKeyResponseDto, KeysResponseDto, MasterPasswordPolicyResponseDto, ProfileResponseDto, UserKeyResponseDto,
 } from './dto/account-response.dto';
@@ -28,6 +32,10 @@ import { UsersRepository } from './users.repository';
 
 const newApiKey = (): string => randomBytes(24).toString('base64url').slice(0, 30);
 const VERIFY_PURPOSE = 'register-verify';
+/** Digits of the code that confirms an email change (Vaultwarden and bitwarden/server: 6). */
+const EMAIL_CHANGE_CODE_DIGITS = 6;
+const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+const badRequest = (message: string): VaultError => new VaultError(ErrorCode.BadRequest, message);
 
 /** Account lifecycle: registration, profile, keys, password, security stamp, deletion. */
 @Injectable()
@@ -41,10 +49,14 @@ export class AccountsService {
     private readonly clock: Clock,
     private readonly bus: EventBus,
     private readonly tokens: TokenService,
+    private readonly accountMail: AccountMailService,
+    private readonly mail: MailService,
     /** Absent when the organizations feature is not loaded (service unit tests): the profile then lists none. */
     @Optional() private readonly organizations?: ProfileOrganizationsSource,
     /** Absent without the organizations feature: registration then takes no invitation. */
     @Optional() private readonly invites?: OrgInviteTokens,
+    /** Absent without the organizations feature: verify-password then answers no policy. */
+    @Optional() private readonly masterPasswordPolicies?: MasterPasswordPolicySource,
   ) {}
 
   private signupAllowedFor(email: string): boolean {
@@ -53,11 +65,30 @@ export class AccountsService {
     return this.config.signupsDomainsWhitelist.includes(domain);
   }
 
-  /** First registration step: without mail configured, the verification token comes back in the response. */
-  sendVerificationEmail(email: string, name: string | null | undefined): string {
+  /**
+   * First registration step. With SIGNUPS_VERIFY and mail, the token goes out in a mail with the finish-signup link
+   * (none to an address that already has an account; the answer is the same) and null comes back (204); otherwise
+   * the token comes back in the response, and the account starts unverified (Vaultwarden's `verified` claim).
+   */
+  async sendVerificationEmail(email: string, name: string | null | undefined): Promise<string | null> {
     const normalized = normalizeEmail(email);
     if (!this.signupAllowedFor(normalized)) throw new VaultError(ErrorCode.SignupsNotAllowed);
-    return this.tokens.signPurposeToken(VERIFY_PURPOSE, normalized, { name: name ?? '' }, 24 * 3600);
+    const mailed = this.accountMail.verificationRequired;
+    const token = this.tokens.signPurposeToken(VERIFY_PURPOSE, normalized, { name: name ?? '', verified: mailed ? '1' : '0' }, 24 * 3600);
+    if (!mailed) return token;
+    await this.uow.run(async (tx) => {
+      if (await this.users.findByEmail(tx.manager, normalized)) return;
+      await this.mail.enqueue(tx, { to: normalized, template: 'register-verify-email', params: { email: normalized, token }, expiresAt: new Date(this.clock.now().getTime() + 24 * 3600_000) });
+    });
+    return null;
+  }
+
+  /** The web vault opened the emailed finish-signup link: the token must check out and the address still be free (bitwarden/server). */
+  async verificationEmailClicked(email: string, token: string): Promise<void> {
+    const normalized = normalizeEmail(email);
+    const claims = this.tokens.verifyPurposeToken(VERIFY_PURPOSE, token);
+    const taken = await this.uow.read((db) => this.users.findByEmail(db, normalized));
+    if (!claims || claims.sub !== normalized || taken) throw badRequest('Expired link. Please restart registration or try logging in. You may already have an account');
   }
 
   /** Registration, all body shapes. The server stores wrapped keys and a slow hash of the master password hash. */
@@ -67,18 +98,23 @@ export class AccountsService {
     const inviteMemberId = await this.checkInvite(dto, email);
     if (inviteMemberId === null && !this.signupAllowedFor(email)) throw new VaultError(ErrorCode.SignupsNotAllowed);
     let name = dto.name ?? null;
+    let emailVerified = inviteMemberId !== null;
     if (mode === 'finish' && inviteMemberId === null) {
       const claims = dto.emailVerificationToken ? this.tokens.verifyPurposeToken(VERIFY_PURPOSE, dto.emailVerificationToken) : null;
       if (!claims || claims.sub !== email) throw new VaultError(ErrorCode.InvalidVerificationToken);
       if (typeof claims.name === 'string' && claims.name !== '') name = claims.name;
+      // The token proves the address only when it went out by mail (tokens from before the claim existed did).
+      emailVerified = claims.verified !== '0';
     }
+    // SIGNUPS_VERIFY with mail: an address not yet proven gets the verification mail, and logins wait for it.
+    const mustVerify = !emailVerified && this.accountMail.verificationRequired;
     const resolved = resolveRegistration(dto, email);
     // The cheap check before the slow hash (the insert below checks again, in its transaction).
     if (await this.uow.read((db) => this.users.findByEmail(db, email))) throw new VaultError(ErrorCode.EmailTaken);
     const password = await hashMasterPasswordHash(resolved.masterPasswordHash, this.config.passwordIterations);
     const now = this.clock.now();
     const user = Object.assign(new UserEntity(), {
-      id: randomUUID(), email, name, emailVerified: mode === 'finish' || inviteMemberId !== null, enabled: true,
+      id: randomUUID(), email, name, emailVerified, enabled: true, lastVerifyingAt: mustVerify ? now : null,
       passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations,
       passwordHint: dto.masterPasswordHint || null, ...resolved.kdf, userKey: resolved.userKey,
       privateKey: resolved.keys?.encryptedPrivateKey ?? null, publicKey: resolved.keys?.publicKey ?? null, userKeyId: null,
@@ -88,6 +124,7 @@ export class AccountsService {
     await this.uow.run(async (tx) => {
       if (await this.users.findByEmail(tx.manager, email)) throw new VaultError(ErrorCode.EmailTaken);
       await this.users.insert(tx.manager, user);
+      if (mustVerify) await this.accountMail.queueVerifyEmail(tx, user, true);
       await this.bus.emit(tx, 'UserRegistered', { userId: user.id, email, ...(inviteMemberId ? { inviteMemberId } : {}) });
     });
   }
@@ -107,7 +144,7 @@ export class AccountsService {
 
   async profile(auth: AuthContext): Promise<ProfileResponseDto> {
     return this.uow.read(async (db) => {
-      const profile = toProfileResponse(await this.queries.requireUser(db, auth.userId), await this.queries.twoFactorEnabled(db, auth.userId));
+      const profile = toProfileResponse(await this.queries.requireUser(db, auth.userId), await this.queries.twoFactorEnabled(db, auth.userId), this.mail.enabled);
       if (this.organizations) profile.organizations = await this.organizations.forUser(db, auth.userId);
       return profile;
     });
@@ -122,7 +159,7 @@ export class AccountsService {
       if (dto.avatarColor !== undefined) user.avatarColor = dto.avatarColor;
       user.updatedDate = this.clock.now();
       await this.users.save(tx.manager, user);
-      return toProfileResponse(user, await this.queries.twoFactorEnabled(tx.manager, auth.userId));
+      return toProfileResponse(user, await this.queries.twoFactorEnabled(tx.manager, auth.userId), this.mail.enabled);
     });
   }
 
@@ -173,10 +210,20 @@ export class AccountsService {
     return toApiKeyResponse(user);
   }
 
+  /**
+   * The address is verified by another proof of it (an organization invitation's token accepted for it, as
+   * bitwarden/server's AcceptOrgUserByEmailTokenAsync): in the caller's transaction.
+   */
+  async markEmailVerified(db: EntityManager, user: Pick<UserEntity, 'id' | 'emailVerified'>): Promise<void> {
+    if (!user.emailVerified) await this.users.markEmailVerified(db, user.id);
+  }
+
   async verifyPassword(auth: AuthContext, masterPasswordHash: string): Promise<MasterPasswordPolicyResponseDto> {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
-    return toMasterPasswordPolicyResponse();
+    // The combined policy of the user's organizations (official MasterPasswordPolicyRequirement): the web vault forces an update on it.
+    const policy = this.masterPasswordPolicies ? await this.uow.read((db) => this.masterPasswordPolicies!.masterPasswordPolicyFor(db, user.id)) : null;
+    return toMasterPasswordPolicyResponse(policy);
   }
 
   /**
@@ -189,12 +236,119 @@ export class AccountsService {
     const password = await hashMasterPasswordHash(dto.newMasterPasswordHash, this.config.passwordIterations, { priority: true });
     await this.uow.run(async (tx) => {
       const fresh = await this.queries.requireUser(tx.manager, auth.userId);
-      Object.assign(fresh, { passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations, userKey: dto.key, securityStamp: randomUUID(), updatedDate: this.clock.now() });
-      if (dto.masterPasswordHint !== undefined) fresh.passwordHint = dto.masterPasswordHint || null;
-      await this.users.save(tx.manager, fresh);
-      await this.devices.revokeRefreshTokens(tx, auth.userId, auth.deviceId);
-      await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: auth.actor, keepDeviceId: auth.deviceId });
+      await this.saveNewPassword(tx, auth, fresh, password, dto.key, dto.masterPasswordHint);
     });
+  }
+
+  /**
+   * The end of every master password change (password, email): new slow hash and wrapped user key, new security
+   * stamp; every other device's session ends (refresh tokens revoked, LogOut), the acting device keeps its refresh token.
+   */
+  private async saveNewPassword(
+    tx: Tx, auth: AuthContext, fresh: UserEntity, password: { hash: string; salt: string; iterations: number }, key: string, hint: string | null | undefined,
+  ): Promise<void> {
+    Object.assign(fresh, { passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations, userKey: key, securityStamp: randomUUID(), updatedDate: this.clock.now() });
+    if (hint !== undefined) fresh.passwordHint = hint || null;
+    await this.users.save(tx.manager, fresh);
+    await this.devices.revokeRefreshTokens(tx, auth.userId, auth.deviceId);
+    await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: auth.actor, keepDeviceId: auth.deviceId });
+  }
+
+  /** POST /api/accounts/verify-email: mails the verification link to the account's address (needs mail). */
+  async sendVerifyEmail(auth: AuthContext): Promise<void> {
+    if (!this.mail.enabled) throw badRequest('Cannot verify email address');
+    await this.uow.run(async (tx) => this.accountMail.queueVerifyEmail(tx, await this.queries.requireUser(tx.manager, auth.userId), false));
+  }
+
+  /** POST /api/accounts/verify-email-token: the link's token, issued for that user, verifies the address. */
+  async verifyEmailToken(userId: string, token: string): Promise<void> {
+    const id = userId.toLowerCase();
+    await this.uow.run(async (tx) => {
+      if (!(await this.users.findById(tx.manager, id))) throw badRequest("User doesn't exist");
+      if (this.accountMail.verifyEmailTokenSubject(token) !== id) throw badRequest('Invalid claim');
+      await this.users.markEmailVerified(tx.manager, id);
+    });
+  }
+
+  private assertEmailChangeAllowed(): void {
+    if (!this.config.emailChangeAllowed) throw badRequest('Email change is not allowed.');
+  }
+
+  /** An address another account has is refused, as is one outside SIGNUPS_DOMAINS_WHITELIST when that is set (Vaultwarden). */
+  private async checkNewEmail(db: Tx['manager'], newEmail: string): Promise<void> {
+    if (await this.users.findByEmail(db, newEmail)) throw badRequest('Email already in use');
+    const whitelist = this.config.signupsDomainsWhitelist;
+    if (whitelist.length > 0 && !whitelist.includes(newEmail.split('@')[1] ?? '')) throw badRequest('Email domain not allowed');
+  }
+
+  /**
+   * POST /api/accounts/email-token: a 6-digit code for `newEmail`, mailed to it (with mail; without, the change
+   * needs no code, as in Vaultwarden). Valid EMAIL_EXPIRATION_TIME, voided after EMAIL_ATTEMPTS_LIMIT wrong entries;
+   * stored as a SHA-256 and never logged.
+   */
+  async requestEmailChange(auth: AuthContext, dto: EmailTokenDto): Promise<void> {
+    this.assertEmailChangeAllowed();
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
+    await this.checkPassword(user, dto.masterPasswordHash);
+    const newEmail = normalizeEmail(dto.newEmail);
+    const code = String(randomInt(0, 10 ** EMAIL_CHANGE_CODE_DIGITS)).padStart(EMAIL_CHANGE_CODE_DIGITS, '0');
+    const now = this.clock.now();
+    const seconds = this.config.twoFactor.emailExpirationSeconds;
+    await this.uow.run(async (tx) => {
+      await this.checkNewEmail(tx.manager, newEmail);
+      const fresh = await this.queries.requireUser(tx.manager, auth.userId);
+      Object.assign(fresh, { emailNew: newEmail, emailNewToken: sha256Hex(code), emailNewSentAt: now, emailNewAttempts: 0 });
+      await this.users.save(tx.manager, fresh);
+      if (this.mail.enabled) {
+        await this.mail.enqueue(tx, {
+          to: newEmail, template: 'change-email', params: { code, validMinutes: Math.max(1, Math.round(seconds / 60)) },
+          expiresAt: new Date(now.getTime() + seconds * 1000),
+        });
+      }
+    });
+  }
+
+  /**
+   * POST /api/accounts/email: the pending change with its code (with mail), the master password hash re-derived
+   * with the new address as salt and the user key wrapped again. The end is a password change (new stamp, other
+   * sessions logged out); with mail the new address counts as verified.
+   */
+  async changeEmail(auth: AuthContext, dto: ChangeEmailDto): Promise<void> {
+    this.assertEmailChangeAllowed();
+    const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
+    await this.checkPassword(user, dto.masterPasswordHash);
+    const newEmail = normalizeEmail(dto.newEmail);
+    await this.uow.read((db) => this.checkNewEmail(db, newEmail));
+    if (!user.emailNew) throw badRequest('No email change pending');
+    if (user.emailNew !== newEmail) throw badRequest('Email change mismatch');
+    if (this.mail.enabled) await this.checkEmailChangeCode(user, dto.token ?? '');
+    const password = await hashMasterPasswordHash(dto.newMasterPasswordHash, this.config.passwordIterations, { priority: true });
+    await this.uow.run(async (tx) => {
+      await this.checkNewEmail(tx.manager, newEmail);
+      const fresh = await this.queries.requireUser(tx.manager, auth.userId);
+      // The code checked above must still be the pending one (not replaced or used meanwhile).
+      if (fresh.emailNew !== newEmail || fresh.emailNewToken !== user.emailNewToken) throw badRequest('No email change pending');
+      Object.assign(fresh, { email: newEmail, emailVerified: this.mail.enabled, emailNew: null, emailNewToken: null, emailNewSentAt: null, emailNewAttempts: 0 });
+      await this.saveNewPassword(tx, auth, fresh, password, dto.key, dto.masterPasswordHint);
+    });
+  }
+
+  /** The mailed code, or 400 "Token mismatch"; a wrong entry counts (committed), the limit or the expiry voids the code. */
+  private async checkEmailChangeCode(user: UserEntity, code: string): Promise<void> {
+    const stored = user.emailNewToken;
+    if (!stored || !user.emailNewSentAt) throw badRequest('No email change pending');
+    const expired = this.clock.now().getTime() - user.emailNewSentAt.getTime() > this.config.twoFactor.emailExpirationSeconds * 1000;
+    const given = Buffer.from(sha256Hex(code.trim()), 'utf8');
+    if (!expired && /^\d{1,32}$/.test(code.trim()) && timingSafeEqual(given, Buffer.from(stored, 'utf8'))) return;
+    await this.uow.run(async (tx) => {
+      const fresh = await this.queries.requireUser(tx.manager, user.id);
+      if (fresh.emailNewToken !== stored) return;
+      const attempts = fresh.emailNewAttempts + 1;
+      if (expired || attempts >= this.config.twoFactor.emailAttemptsLimit) Object.assign(fresh, { emailNewToken: null, emailNewSentAt: null, emailNewAttempts: 0 });
+      else fresh.emailNewAttempts = attempts;
+      await this.users.save(tx.manager, fresh);
+    });
+    throw badRequest('Token mismatch');
   }
 
   /** "Log out all sessions": new security stamp, every device removed. */

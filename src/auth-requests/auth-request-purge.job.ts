@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CronTimer } from '../common/jobs/cron-timer';
 import { getLogger } from '../common/logging/logger';
 import { SingleFlight } from '../common/jobs/single-flight';
 import { Clock } from '../common/time/clock';
@@ -8,8 +9,6 @@ import { AuthRequestsService } from './auth-requests.service';
 import { nextCronRun } from './cron-schedule';
 
 const log = getLogger('AuthRequestPurgeJob');
-/** Longest delay setTimeout accepts; a later run is reached in several hops. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * On AUTH_REQUEST_PURGE_SCHEDULE (Vaultwarden's variable, default every minute at second 30; empty disables it):
@@ -18,20 +17,24 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 @Injectable()
 export class AuthRequestPurgeJob implements OnModuleInit, OnModuleDestroy {
-  private timer: NodeJS.Timeout | null = null;
   private readonly pass = new SingleFlight<number>();
-  private stopped = false;
+  private readonly timer: CronTimer;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly requests: AuthRequestsService, private readonly clock: Clock) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly requests: AuthRequestsService, clock: Clock) {
+    const nextRun = (now: Date): Date | null => {
+      const schedule = this.config.authRequestPurgeSchedule;
+      return schedule === null ? null : nextCronRun(schedule, now);
+    };
+    this.timer = new CronTimer(clock, nextRun, () => this.runOnce(),
+      (error) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'auth_request_purge.failed'));
+  }
 
   onModuleInit(): void {
-    this.scheduleNext();
+    this.timer.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.stop();
     await this.pass.settled();
   }
 
@@ -42,23 +45,5 @@ export class AuthRequestPurgeJob implements OnModuleInit, OnModuleDestroy {
       if (count > 0) log.info({ count }, 'auth_request_purge.done');
       return count;
     });
-  }
-
-  private scheduleNext(): void {
-    const schedule = this.config.authRequestPurgeSchedule;
-    if (schedule === null || this.stopped) return;
-    const at = nextCronRun(schedule, this.clock.now()).getTime();
-    const arm = (): void => {
-      const delay = at - this.clock.now().getTime();
-      if (delay > 0) {
-        this.timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
-        this.timer.unref();
-        return;
-      }
-      this.runOnce()
-        .catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'auth_request_purge.failed'))
-        .finally(() => this.scheduleNext());
-    };
-    arm();
   }
 }

@@ -3,7 +3,9 @@ import { EntityManager, In, IsNull, LessThan, Not } from 'typeorm';
 import { storedTimestamp } from '../db/columns';
 import { CipherEntity, CollectionEntity, CollectionMemberEntity, FavoriteEntity, FolderCipherEntity, FolderEntity } from '../db/entities';
 import { rawQuery, sqlBoolean } from '../db/raw-sql';
+import { permissionsOf } from '../organizations/dto/organization-response.mapper';
 import { CollectionGrant } from './cipher-access';
+import { canEditAllItems } from './organization-rights';
 
 /** Rows per multi-row statement: well below every driver's bound-parameter limit. */
 const CHUNK = 200;
@@ -199,19 +201,25 @@ export class CiphersRepository {
 
   /**
    * For creating or moving a cipher into collections: each of `collectionIds` that belongs to `organizationId`,
-   * and whether `userId` (a confirmed member of that enabled organization) may put items in it: owners and
-   * admins may (`role`), others need an assignment that is not read-only: their direct one, or when they have
-   * none, one of their groups' grants (official CollectionCipher_UpdateCollections).
+   * and whether `userId` (a confirmed member of that enabled organization) may put items in it: those who may
+   * edit every item may (`admin`: custom users with editAnyCollection, owners and admins while the organization
+   * allows admins all items, official CanEditAllCiphersAsync); others, restricted owners and admins included,
+   * need an assignment that is not read-only: their direct one, or when they have none, one of their groups'
+   * grants (official CanEditItemsInCollections and CollectionCipher_UpdateCollections).
    */
   async writableCollections(db: EntityManager, userId: string, organizationId: string, collectionIds: string[]): Promise<{ member: boolean; admin: boolean; writable: Set<string>; existing: Set<string> }> {
-    const [membership] = await rawQuery<{ id: string; type: number }>(db,
-      `SELECT m.id AS id, m.type AS type FROM memberships m JOIN organizations o ON o.id = m.organization_id AND o.enabled = TRUE
+    const [membership] = await rawQuery<{ id: string; type: unknown; permissions: string | null; allow_admin_access: unknown }>(db,
+      `SELECT m.id AS id, m.type AS type, m.permissions AS permissions, o.allow_admin_access_to_all_collection_items AS allow_admin_access
+        FROM memberships m JOIN organizations o ON o.id = m.organization_id AND o.enabled = TRUE
         WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status = 2`, [organizationId, userId]);
     const unique = [...new Set(collectionIds)];
     const existing = new Set<string>();
     const writable = new Set<string>();
     if (!membership || unique.length === 0) return { member: !!membership, admin: false, writable, existing };
-    const admin = Number(membership.type) === 0 || Number(membership.type) === 1;
+    const admin = canEditAllItems({
+      type: Number(membership.type), permissions: permissionsOf(membership.permissions === null ? null : String(membership.permissions)),
+      allowAdminAccessToAllCollectionItems: sqlBoolean(membership.allow_admin_access), limitCollectionCreation: true,
+    });
     const list = unique.map((_id, i) => `$${i + 3}`).join(', ');
     const rows = await rawQuery<{ id: string; read_only: unknown; manage: unknown }>(db,
       `SELECT c.id AS id, cm.read_only AS read_only, cm.manage AS manage FROM collections c

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { joinOrganization, membershipOf as membershipIn, newOrganization } from '../../test/unit/support/organizations';
 import { createServiceHarness, encString, ServiceHarness, TestUser } from '../../test/unit/support/service-module';
 import { AccountsService } from '../accounts/accounts.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { CipherEntity, CollectionCipherEntity, CollectionEntity, CollectionMemberEntity, FolderCipherEntity, FolderEntity, MembershipEntity } from '../db/entities';
 import { FoldersService } from '../folders/folders.service';
 import { CollectionsService } from '../organizations/collections.service';
-import { MembersService } from '../organizations/members.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { CiphersService } from './ciphers.service';
 import { CipherRequestDto } from './dto/cipher-request.dto';
 import { OrganizationCiphersService } from './organization-ciphers.service';
-
-const KEY = `4.${Buffer.from('org key for a member').toString('base64')}`;
 
 /**
  * Organization items on the real modules and an in-memory SQLite database: the Admin Console routes
@@ -22,7 +20,6 @@ describe('organization items: -admin routes, multi-item operations, import, purg
   let ciphers: CiphersService;
   let admin: OrganizationCiphersService;
   let organizations: OrganizationsService;
-  let members: MembersService;
   let collections: CollectionsService;
   let folders: FoldersService;
 
@@ -39,19 +36,13 @@ describe('organization items: -admin routes, multi-item operations, import, purg
     ciphers = h.get(CiphersService);
     admin = h.get(OrganizationCiphersService);
     organizations = h.get(OrganizationsService);
-    members = h.get(MembersService);
     collections = h.get(CollectionsService);
     folders = h.get(FoldersService);
   });
   afterAll(() => h.close());
 
-  const membershipOf = (user: TestUser): Promise<MembershipEntity> => h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: orgId, userId: user.id });
-  const join = async (user: TestUser, type: number, permissions?: Record<string, boolean>): Promise<string> => {
-    await members.invite(owner.auth, orgId, { emails: [user.email], type, permissions });
-    const id = (await membershipOf(user)).id;
-    await members.confirm(owner.auth, orgId, id, KEY);
-    return id;
-  };
+  const membershipOf = (user: TestUser): Promise<MembershipEntity> => membershipIn(h, orgId, user);
+  const join = (user: TestUser, type: number, permissions?: Record<string, boolean>): Promise<string> => joinOrganization(h, orgId, owner, user, type, permissions);
   const note = (overrides: Partial<CipherRequestDto> = {}): CipherRequestDto => ({ type: 2, name: encString('note'), secureNote: { type: 0 }, organizationId: orgId, ...overrides });
   const row = (id: string): Promise<CipherEntity | null> => h.db.getRepository(CipherEntity).findOneBy({ id });
   const linksOf = async (cipherId: string): Promise<string[]> => (await h.db.getRepository(CollectionCipherEntity).findBy({ cipherId })).map((l) => l.collectionId).sort();
@@ -81,7 +72,7 @@ describe('organization items: -admin routes, multi-item operations, import, purg
 
   beforeEach(async () => {
     [owner, bob, carol, dave] = await Promise.all([h.newUser(), h.newUser(), h.newUser(), h.newUser()]);
-    orgId = (await organizations.create(owner.auth, { name: 'Org', billingEmail: owner.email, key: KEY, collectionName: encString('shared') })).id;
+    orgId = await newOrganization(h, owner, 'shared');
     shared = (await h.db.getRepository(CollectionEntity).findOneByOrFail({ organizationId: orgId })).id;
     const [bobMember, carolMember] = [await join(bob, 2), await join(carol, 2)];
     await join(dave, 2);
@@ -150,6 +141,25 @@ describe('organization items: -admin routes, multi-item operations, import, purg
       await admin.updateAdmin(owner.auth, mine, note({ notes: encString('still mine') }));
       await admin.deleteAdmin(owner.auth, mine);
       expect(await row(mine)).toBeNull();
+    });
+
+    it('without allowAdminAccessToAllCollectionItems owners put items only into collections they are assigned to with edit or manage', async () => {
+      await setOrg({ allowAdminAccessToAllCollectionItems: false });
+      const mine = await inShared();
+      await h.events.take();
+      // "bobs": the owner is not assigned. Create, collections, collections-admin (unassigned item) and bulk-collections refuse it.
+      await expect(ciphers.createWithCollections(owner.auth, { cipher: note(), collectionIds: [bobs] })).rejects.toMatchObject({ code: ErrorCode.CollectionNotWritable });
+      await expect(ciphers.setCollections(owner.auth, mine, { collectionIds: [shared, bobs] })).rejects.toMatchObject({ code: ErrorCode.CollectionNotWritable });
+      await admin.setCollectionsAdmin(owner.auth, mine, { collectionIds: [] });
+      await expect(admin.setCollectionsAdmin(owner.auth, mine, { collectionIds: [bobs] })).rejects.toMatchObject({ status: 404 });
+      await expect(admin.bulkCollections(owner.auth, { organizationId: orgId, cipherIds: [mine], collectionIds: [bobs] })).rejects.toMatchObject({ status: 404 });
+      expect(await linksOf(mine)).toEqual([]);
+      // Assigned with edit (through a direct assignment), it works; and everything works again once admins may reach all items.
+      await admin.setCollectionsAdmin(owner.auth, mine, { collectionIds: [shared] });
+      await setOrg({ allowAdminAccessToAllCollectionItems: true });
+      await ciphers.createWithCollections(owner.auth, { cipher: note(), collectionIds: [bobs] });
+      await admin.bulkCollections(owner.auth, { organizationId: orgId, cipherIds: [mine], collectionIds: [bobs] });
+      expect(await linksOf(mine)).toEqual(sorted(shared, bobs));
     });
 
     it('a plain member gets 404 on every -admin route, even on an item they manage; nothing changes', async () => {

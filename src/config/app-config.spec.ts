@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, defaultHashConcurrency, loadConfig } from './app-config';
+import { defaultHashConcurrency, loadConfig } from './app-config';
+import { configProblems } from '../../test/unit/support/config-problems';
 import { ENV_SCHEMA } from './env.schema';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig({ DATA_FOLDER: '/tmp/vault-config-spec', ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problemsOf = (env: Record<string, string>): string[] => configProblems({ DATA_FOLDER: '/tmp/vault-config-spec', ...env });
 
 describe('loadConfig', () => {
   it('defaults: port 8000 on 0.0.0.0, SQLite in DATA_FOLDER, hubs on, signups open', () => {

@@ -102,6 +102,12 @@ export interface AppConfig {
   log: { level: string; file: string | null; format: 'json' | 'pretty'; bufferBytes: number };
   signupsAllowed: boolean;
   signupsDomainsWhitelist: string[];
+  /** SIGNUPS_VERIFY (and its resend time in seconds and limit, 0 = none): new accounts verify their address before logging in (with mail). */
+  signupsVerify: { enabled: boolean; resendSeconds: number; resendLimit: number };
+  /** EMAIL_CHANGE_ALLOWED: users may change their account email. */
+  emailChangeAllowed: boolean;
+  /** REQUIRE_DEVICE_EMAIL: a login from a new device fails unless its "new device" mail can be sent. */
+  requireDeviceEmail: boolean;
   /** Who may create organizations (ORG_CREATION_USERS): everyone, or only the listed emails (none when empty). */
   orgCreationUsers: { everyone: boolean; emails: string[] };
   invitationsAllowed: boolean;
@@ -207,6 +213,8 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems);
   const push = parsePush(get, problems, warnings);
   const mail = parseMail(get, raw, problems, warnings);
+  if (!mail.enabled && get<boolean>('SIGNUPS_VERIFY')) warnings.push('SIGNUPS_VERIFY=true has no effect without mail (SMTP_HOST and SMTP_FROM, or USE_SENDMAIL): addresses are not verified.');
+  if (!mail.enabled && get<boolean>('REQUIRE_DEVICE_EMAIL')) warnings.push('REQUIRE_DEVICE_EMAIL=true without mail: every login from a device an account has not used before is refused.');
   const redisUrl = parseRedisUrl(get<string | undefined>('REDIS_URL'), problems);
   const authRequestPurgeSchedule = parseSchedule('AUTH_REQUEST_PURGE_SCHEDULE', get<string | undefined>('AUTH_REQUEST_PURGE_SCHEDULE'), problems);
   const incompleteTwoFactorSchedule = parseSchedule('INCOMPLETE_2FA_SCHEDULE', get<string | undefined>('INCOMPLETE_2FA_SCHEDULE'), problems);
@@ -228,6 +236,9 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     log: { level: get<string>('LOG_LEVEL'), file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT'), bufferBytes: get<number>('LOG_BUFFER_SIZE') },
     signupsAllowed: get<boolean>('SIGNUPS_ALLOWED'),
     signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
+    signupsVerify: { enabled: get<boolean>('SIGNUPS_VERIFY'), resendSeconds: get<number>('SIGNUPS_VERIFY_RESEND_TIME'), resendLimit: get<number>('SIGNUPS_VERIFY_RESEND_LIMIT') },
+    emailChangeAllowed: get<boolean>('EMAIL_CHANGE_ALLOWED'),
+    requireDeviceEmail: get<boolean>('REQUIRE_DEVICE_EMAIL'),
     orgCreationUsers: orgCreationUsers(get<string[]>('ORG_CREATION_USERS')),
     invitationsAllowed: get<boolean>('INVITATIONS_ALLOWED'),
     invitationExpirationHours: get<number>('INVITATION_EXPIRATION_HOURS'),

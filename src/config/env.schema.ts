@@ -44,6 +44,11 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   // --- Accounts and identity ---
   { name: 'SIGNUPS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow new account registration.' },
   { name: 'SIGNUPS_DOMAINS_WHITELIST', kind: 'list', default: '', doc: 'Comma-separated email domains allowed to register even when signups are closed; empty = none.' },
+  { name: 'SIGNUPS_VERIFY', kind: 'boolean', default: 'false', doc: 'Require new accounts to verify their email address (needs mail): registration sends the verification link, and login is refused until the address is verified (Vaultwarden name).' },
+  { name: 'SIGNUPS_VERIFY_RESEND_TIME', kind: 'integer', default: '3600', min: 0, max: 31536000, doc: 'With SIGNUPS_VERIFY: a login refused for an unverified address re-sends the verification mail when the last one is older than this many seconds.' },
+  { name: 'SIGNUPS_VERIFY_RESEND_LIMIT', kind: 'integer', default: '6', min: 0, max: 1000000, doc: 'With SIGNUPS_VERIFY: how many verification mails refused logins may re-send to one account; 0 = no limit.' },
+  { name: 'EMAIL_CHANGE_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow users to change their account email (with mail, a 6-digit code is sent to the new address first) (Vaultwarden name).' },
+  { name: 'REQUIRE_DEVICE_EMAIL', kind: 'boolean', default: 'false', doc: 'A login from a device the account has never used sends a "new device" mail when mail is configured; true: such logins are refused when that mail cannot be sent (mail not configured) (Vaultwarden name).' },
   { name: 'ORG_CREATION_USERS', kind: 'list', default: '', doc: 'Comma-separated emails of the users who may create organizations; empty = every user, none = nobody.' },
   { name: 'INVITATIONS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow organization admins to invite users by email (without mail, existing users join as accepted at once).' },
   { name: 'INVITATION_EXPIRATION_HOURS', kind: 'integer', default: '120', min: 1, max: 87600, doc: 'Hours an organization invitation link (its accept token) stays valid; at least 1 (Vaultwarden name and default: 5 days).' },

@@ -1,22 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, describeConfig, loadConfig } from './app-config';
+import { configProblems as problemsOf } from '../../test/unit/support/config-problems';
+import { describeConfig, loadConfig } from './app-config';
 
 const ID = '0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a';
 const KEY = 'installation-key-0123456789';
 const base = { DATA_FOLDER: '/tmp/vault-push-config-spec' };
 const enabled = { ...base, PUSH_ENABLED: 'true', PUSH_INSTALLATION_ID: ID, PUSH_INSTALLATION_KEY: KEY };
-
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
 
 describe('push configuration (notifications.md §10.1)', () => {
   it('is off by default, with the US relay and identity hosts and the documented rate and retry defaults', () => {

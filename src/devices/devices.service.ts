@@ -49,9 +49,10 @@ export class DevicesService {
    * Records a login from `login` (creating or updating the device row) and gives it a new refresh token.
    * Returns the device and the plain refresh token (only its hash is stored).
    */
-  async recordLogin(tx: Tx, userId: string, login: LoginDevice, withRefreshToken: boolean): Promise<{ device: DeviceEntity; refreshToken: string | null }> {
+  async recordLogin(tx: Tx, userId: string, login: LoginDevice, withRefreshToken: boolean): Promise<{ device: DeviceEntity; refreshToken: string | null; isNew: boolean }> {
     const now = this.clock.now();
     let device = await this.repo.findByIdentifierAndUser(tx.manager, login.identifier, userId);
+    const isNew = device === null;
     if (!device) {
       device = Object.assign(new DeviceEntity(), {
         id: randomUUID(), userId, identifier: login.identifier, name: login.name, type: login.type, active: true,
@@ -69,7 +70,7 @@ export class DevicesService {
       device.refreshTokenLastUsedAt = now;
     }
     await this.repo.save(tx.manager, device);
-    return { device, refreshToken };
+    return { device, refreshToken, isNew };
   }
 
   /**

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { clientIp } from '../common/http/client-ip';
@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { UnitOfWork } from '../db/unit-of-work';
 import { PreloginResponseDto } from './dto/prelogin-response.dto';
-import { PreloginDto, RegisterDto, SendVerificationEmailDto } from '../accounts/dto/register.dto';
+import { PreloginDto, RegisterDto, SendVerificationEmailDto, VerificationEmailClickedDto } from '../accounts/dto/register.dto';
 import { RegisterResponseDto, toRegisterResponse } from './dto/register-response.dto';
 import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { TokenGrantService } from './token-grant.service';
@@ -42,12 +42,24 @@ export class IdentityController {
     return preloginResponse(user);
   }
 
-  /** Returns the verification token as a JSON string (no mail is configured). */
+  /** The verification token as a JSON string, or 204 when it went out by mail (SIGNUPS_VERIFY with mail). */
   @UseGuards(UnauthenticatedRateLimitGuard)
   @Post('identity/accounts/register/send-verification-email')
   @HttpCode(200)
-  sendVerificationEmail(@Body() dto: SendVerificationEmailDto): string {
-    return JSON.stringify(this.accounts.sendVerificationEmail(dto.email, dto.name));
+  async sendVerificationEmail(@Body() dto: SendVerificationEmailDto, @Res({ passthrough: true }) res: Response): Promise<string | undefined> {
+    const token = await this.accounts.sendVerificationEmail(dto.email, dto.name);
+    if (token === null) {
+      res.status(204);
+      return undefined;
+    }
+    return JSON.stringify(token);
+  }
+
+  @UseGuards(UnauthenticatedRateLimitGuard)
+  @Post('identity/accounts/register/verification-email-clicked')
+  @HttpCode(200)
+  verificationEmailClicked(@Body() dto: VerificationEmailClickedDto): Promise<void> {
+    return this.accounts.verificationEmailClicked(dto.email, dto.emailVerificationToken);
   }
 
   @UseGuards(UnauthenticatedRateLimitGuard)

@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import { AccountMailService } from '../accounts/account-mail.service';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { normalizeEmail } from '../accounts/email';
+import { MasterPasswordPolicySource } from '../accounts/master-password-policy';
 import { TokenService } from '../common/auth/token.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -49,6 +51,9 @@ export class TokenGrantService {
     private readonly unauthenticatedLimiter: UnauthenticatedRateLimiter,
     private readonly authRequests: AuthRequestsService,
     private readonly twoFactor: TwoFactorLoginService,
+    private readonly accountMail: AccountMailService,
+    /** Absent without the organizations feature (unit tests): no policy then. */
+    @Optional() private readonly masterPasswordPolicies?: MasterPasswordPolicySource,
   ) {}
 
   async grant(body: unknown, ip: string): Promise<LoginTokenResponseDto | TokenResponseDto> {
@@ -139,8 +144,9 @@ export class TokenGrantService {
         const requestId = authRequestId.toLowerCase();
         // Checked first without using it up: an account with two-step login may answer with the challenge.
         if (!(await this.uow.read((db) => this.authRequests.usableForLogin(db, user, requestId, password)))) throw fail('auth_request_not_usable');
+        await this.refuseUnverified(user);
         const passed = await secondFactor(user);
-        const issued = await this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, async (tx) => {
+        const issued = await this.issue(user, device, ip, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, async (tx) => {
           if (!(await this.authRequests.consumeForLogin(tx, user, requestId, password))) throw fail('auth_request_not_usable');
         }, passed);
         outcome = 'success';
@@ -150,8 +156,9 @@ export class TokenGrantService {
       if (!(await verifyMasterPasswordHash(user, password, { priority: knownDevice }))) throw fail('wrong_password');
       outcome = 'success';
       if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
+      await this.refuseUnverified(user);
       const passed = await secondFactor(user);
-      return await this.issue(user, device, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, undefined, passed);
+      return await this.issue(user, device, ip, clientId, scope.includes('offline_access'), ['api', 'offline_access'], scope, undefined, passed);
     } catch (error) {
       if (error instanceof VaultError && error.code === ErrorCode.ServerBusy) outcome = 'busy';
       throw error;
@@ -182,7 +189,7 @@ export class TokenGrantService {
       }
       outcome = 'success';
       if (!user.enabled) throw invalidGrant('invalid_username_or_password', 'This user has been disabled');
-      return await this.issue(user, device, 'cli', false, ['api'], 'api');
+      return await this.issue(user, device, ip, 'cli', false, ['api'], 'api');
     } finally {
       attempt.settle(outcome);
     }
@@ -213,16 +220,30 @@ export class TokenGrantService {
     return refreshTokenResponse(token, expiresIn, refreshToken);
   }
 
+  /**
+   * SIGNUPS_VERIFY with mail: a password login of an unverified address is refused with Vaultwarden's message (after
+   * the password passed; the verification mail may be re-sent). The API key is not held back, as in Vaultwarden.
+   */
+  private async refuseUnverified(user: UserEntity): Promise<void> {
+    if (await this.accountMail.holdUnverifiedLogin(user)) throw invalidGrant('invalid_grant', 'Please verify your email before trying again.');
+  }
+
   private async issue(
-    user: UserEntity, login: LoginDevice, clientId: string, withRefresh: boolean, scopes: string[], scopeText: string,
+    user: UserEntity, login: LoginDevice, ip: string, clientId: string, withRefresh: boolean, scopes: string[], scopeText: string,
     precheck?: (tx: Tx) => Promise<void>, secondFactor?: SecondFactorOutcome,
   ): Promise<LoginTokenResponseDto> {
-    const { device, refreshToken, twoFactorToken } = await this.uow.run(async (tx) => {
+    const { device, refreshToken, twoFactorToken, masterPasswordPolicy } = await this.uow.run(async (tx) => {
       if (precheck) await precheck(tx);
       const recorded = await this.devices.recordLogin(tx, user.id, login, withRefresh);
+      // A device the account never used: the "new device" mail, or with REQUIRE_DEVICE_EMAIL and no mail, no login.
+      if (recorded.isNew && (await this.accountMail.notifyNewDevice(tx, user, recorded.device, ip)) === 'refused') {
+        log.warn({ userId: user.id, reason: 'device_email_required' }, 'auth.login_refused');
+        throw invalidGrant('invalid_grant', 'Could not send login notification email. Please contact your administrator.');
+      }
       // The login passed its second factor: the incomplete login is done, a remember token issued when asked for.
       const rememberToken = secondFactor ? await this.twoFactor.complete(tx, user, recorded.device, secondFactor) : null;
-      return { ...recorded, twoFactorToken: rememberToken };
+      const policy = (await this.masterPasswordPolicies?.masterPasswordPolicyFor(tx.manager, user.id)) ?? null;
+      return { ...recorded, twoFactorToken: rememberToken, masterPasswordPolicy: policy };
     });
     // devicePushToken stored like a token update; re-registration of a known mobile device queued. Never throws.
     await this.devices.syncPushAtLogin(device, login.pushToken);
@@ -234,6 +255,6 @@ export class TokenGrantService {
       amr: ['Application'],
     });
     log.info({ userId: user.id, deviceId: device.id, deviceType: device.type }, 'auth.login');
-    return loginTokenResponse(user, token, expiresIn, refreshToken, scopeText, twoFactorToken);
+    return loginTokenResponse(user, token, expiresIn, refreshToken, scopeText, twoFactorToken, masterPasswordPolicy);
   }
 }

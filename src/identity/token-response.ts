@@ -1,14 +1,31 @@
 import { UserEntity } from '../db/entities';
 import { accountKeysResponse } from '../accounts/dto/account-response.mapper';
 import { PreloginResponseDto } from './dto/prelogin-response.dto';
-import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import { MasterPasswordPolicyOptions } from '../accounts/master-password-policy';
+import { LoginTokenResponseDto, MasterPasswordPolicyTokenDto, TokenResponseDto } from './dto/token-response.dto';
+
+/** The user's master password policy as the token response (and the two-step login challenge) carry it. */
+export function masterPasswordPolicyToken(options: MasterPasswordPolicyOptions | null): MasterPasswordPolicyTokenDto {
+  if (!options) return { Object: 'masterPasswordPolicy' };
+  const body: MasterPasswordPolicyTokenDto = { Object: 'masterPasswordPolicy' };
+  if (options.minComplexity !== undefined) body.MinComplexity = options.minComplexity;
+  if (options.minLength !== undefined) body.MinLength = options.minLength;
+  if (options.requireLower !== undefined) body.RequireLower = options.requireLower;
+  if (options.requireUpper !== undefined) body.RequireUpper = options.requireUpper;
+  if (options.requireNumbers !== undefined) body.RequireNumbers = options.requireNumbers;
+  if (options.requireSpecial !== undefined) body.RequireSpecial = options.requireSpecial;
+  if (options.enforceOnLogin !== undefined) body.EnforceOnLogin = options.enforceOnLogin;
+  return body;
+}
 
 /**
  * The full success body of /identity/connect/token (password and client_credentials grants). `twoFactorToken`:
  * the "remember this device" token of a login that asked for one (TwoFactorToken, as bitwarden/server adds it).
+ * `masterPasswordPolicy`: the user's combined master password policy (clients force a password update on it).
  */
 export function loginTokenResponse(
   user: UserEntity, accessToken: string, expiresIn: number, refreshToken: string | null, scope: string, twoFactorToken: string | null = null,
+  masterPasswordPolicy: MasterPasswordPolicyOptions | null = null,
 ): LoginTokenResponseDto {
   const keys = accountKeysResponse(user);
   const body: LoginTokenResponseDto = {
@@ -28,7 +45,7 @@ export function loginTokenResponse(
     KdfParallelism: user.kdfParallelism,
     ResetMasterPassword: false,
     ForcePasswordReset: false,
-    MasterPasswordPolicy: { Object: 'masterPasswordPolicy' },
+    MasterPasswordPolicy: masterPasswordPolicyToken(masterPasswordPolicy),
     UserDecryptionOptions: {
       HasMasterPassword: true,
       Object: 'userDecryptionOptions',

@@ -1,22 +1,13 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, describeConfig, loadConfig } from '../config/app-config';
+import { describeConfig, loadConfig } from '../config/app-config';
+import { configProblems as problemsOf } from '../../test/unit/support/config-problems';
 import { smtpTransportOptions } from './mail-sender';
 
 const base = { DATA_FOLDER: '/tmp/vault-mail-config-spec' };
 const smtp = { ...base, SMTP_HOST: 'smtp.example.com', SMTP_FROM: 'vault@example.com' };
 const PASSWORD = 'smtp-secret-Pa55';
-
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
 
 describe('mail configuration (Vaultwarden names and rules)', () => {
   let folder: string;

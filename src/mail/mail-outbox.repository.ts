@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, In, LessThan } from 'typeorm';
 import { storedTimestamp } from '../db/columns';
 import { MailOutboxEntity } from '../db/entities';
+import { claimLease } from '../db/outbox-lease';
 
 export interface NewMailRow {
   template: string;
@@ -40,18 +41,9 @@ export class MailOutboxRepository {
     return row?.nextAttemptAt ?? null;
   }
 
-  /**
-   * Takes the lease on a row; false when another worker got it first. The conditional update is atomic on every
-   * database (PostgreSQL and MySQL re-check the condition after waiting for a competing update's lock).
-   */
-  async claim(db: EntityManager, id: number, now: Date, until: Date): Promise<boolean> {
-    const result = await db.createQueryBuilder().update(MailOutboxEntity)
-      .set({ claimedUntil: until })
-      .where('id = :id', { id })
-      .andWhere("status = 'pending'")
-      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
-      .execute();
-    return (result.affected ?? 0) === 1;
+  /** Takes the lease on a row; false when another worker got it first. */
+  claim(db: EntityManager, id: number, now: Date, until: Date): Promise<boolean> {
+    return claimLease(db, MailOutboxEntity, id, now, until);
   }
 
   async markSent(db: EntityManager, id: number, attempts: number, now: Date): Promise<void> {

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { WakeLoop } from '../common/jobs/wake-loop';
 import { getLogger } from '../common/logging/logger';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
@@ -30,10 +31,7 @@ const KEEP_COMPLETED_MS = 7 * 24 * 3600_000;
  */
 @Injectable()
 export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private stopping = false;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly loop: WakeLoop;
   private lastHousekeeping = 0;
   private readonly leaseMs: number;
 
@@ -46,6 +44,10 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
   ) {
     // Longer than any one attempt can take (connection, greeting and each reply are bounded by SMTP_TIMEOUT).
     this.leaseMs = 4 * (config.mail.smtp?.timeoutMs ?? 30_000) + 30_000;
+    this.loop = new WakeLoop(() => this.drain(), (error) => {
+      log.error({ err: error instanceof Error ? error.message : String(error) }, 'mail.worker_failed');
+      this.loop.schedule(Date.now() + this.config.mail.retryBaseMs);
+    }, POLL_MS);
   }
 
   onApplicationBootstrap(): void {
@@ -58,56 +60,25 @@ export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /** Stops taking rows and waits for the delivery in progress (bounded by SMTP_TIMEOUT) to settle. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Asks for a drain soon (after a commit, a timer, start-up). Never blocks and never throws. */
   wake(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) => {
-        log.error({ err: error instanceof Error ? error.message : String(error) }, 'mail.worker_failed');
-        this.schedule(Date.now() + this.config.mail.retryBaseMs);
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.loop.wake();
   }
 
   private async drain(): Promise<void> {
-    this.again = false;
     await this.housekeeping();
-    while (!this.stopping) {
+    while (!this.loop.stopped) {
       const row = await this.claimNext();
       if (!row) break;
       await this.deliver(row);
     }
-    if (this.stopping) return;
+    if (this.loop.stopped) return;
     const next = await this.uow.read((db) => this.repo.nextDueAt(db, this.clock.now()));
-    this.schedule(next ? Date.now() + Math.max(0, next.getTime() - this.clock.now().getTime()) : Date.now() + POLL_MS);
-  }
-
-  private schedule(at: number): void {
-    if (this.stopping) return;
-    if (this.timer) clearTimeout(this.timer);
-    const delay = Math.min(Math.max(at - Date.now(), 20), POLL_MS);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.wake();
-    }, delay);
-    this.timer.unref();
+    this.loop.schedule(next ? Date.now() + Math.max(0, next.getTime() - this.clock.now().getTime()) : Date.now() + POLL_MS);
   }
 
   /** Every minute: pending mail past its expiry ends as failed; old sent and failed rows are removed. */

@@ -7,6 +7,7 @@ import { InvitationsService } from './invitations.service';
 import { InviteTokenService } from './invite-token.service';
 import { MembersService } from './members.service';
 import { OrganizationsService } from './organizations.service';
+import { PoliciesService } from './policies.service';
 
 const KEY = `4.${Buffer.from('org key for a member').toString('base64')}`;
 /** Mail on, towards a port where nothing listens; the worker's retry waits ten minutes, so rows stay pending for the test. */
@@ -113,6 +114,42 @@ describe('invitations with mail (accept tokens)', () => {
     expect(await membershipByEmail(fred)).toMatchObject({ userId: null, status: 0 });
   });
 
+  it('accepting by token verifies the address and mails the confirmed owners and admins that the member needs confirming', async () => {
+    const admin = await h.newUser();
+    await members.invite(owner.auth, orgId, { emails: [admin.email], type: 1 });
+    const adminId = (await membershipByEmail(admin.email)).id;
+    await invitations.accept(admin.auth, orgId, adminId, { token: tokenOf(await mailTo(admin.email)) });
+    await members.confirm(owner.auth, orgId, adminId, KEY);
+    const bob = await h.newUser();
+    await h.db.getRepository(UserEntity).update({ id: bob.id }, { emailVerified: false });
+    await members.invite(owner.auth, orgId, { emails: [bob.email], type: 2 });
+    const bobId = (await membershipByEmail(bob.email)).id;
+
+    await invitations.accept(bob.auth, orgId, bobId, { token: tokenOf(await mailTo(bob.email)) });
+    expect((await h.db.getRepository(UserEntity).findOneByOrFail({ id: bob.id })).emailVerified).toBe(true);
+    const notices = (await h.db.getRepository(MailOutboxEntity).find({ where: { template: 'org-user-accepted' }, order: { id: 'ASC' } }));
+    const notice = notices[notices.length - 1]!;
+    expect((JSON.parse(notice.recipients) as string[]).sort()).toEqual([owner.email, admin.email].sort());
+    expect(notice.subject).toBe(`Action required: ${bob.email} needs to be confirmed`);
+    expect(notice.textBody).toContain(`${bob.email} needs to be confirmed to Family <&> before they can access the organization vault.`);
+    expect(notice.textBody).toContain(`https://vault.example.test/#/organizations/${orgId}/members`);
+  });
+
+  it('registration with the token leaves the invitation Invited when Require two-step login refuses the accept', async () => {
+    await h.get(PoliciesService).save(owner.auth, orgId, '0', { policy: { enabled: true, data: null } });
+    const accounts = h.get(AccountsService);
+    const ivan = `ivan-${Date.now()}@example.com`;
+    await members.invite(owner.auth, orgId, { emails: [ivan], type: 2 });
+    const ivanMember = await membershipByEmail(ivan);
+    await accounts.register({
+      email: ivan, masterPasswordHash: Buffer.from('hash').toString('base64'), key: encString('user key'), kdf: 0, kdfIterations: 600_000,
+      orgInviteToken: tokenOf(await mailTo(ivan)), organizationUserId: ivanMember.id,
+    }, 'finish');
+    const ivanUser = await h.db.getRepository(UserEntity).findOneByOrFail({ email: ivan });
+    expect(ivanUser.emailVerified).toBe(true);
+    expect(await h.db.getRepository(MembershipEntity).findOneByOrFail({ id: ivanMember.id })).toMatchObject({ userId: null, email: ivan, status: 0 });
+  });
+
   it('reinvite queues a fresh mail for an invitation, and refuses a member who already accepted', async () => {
     const bob = await h.newUser();
     await members.invite(owner.auth, orgId, { emails: [bob.email], type: 2 });
@@ -146,5 +183,31 @@ describe('invitations without mail (Vaultwarden behaviour)', () => {
     expect(await h.db.getRepository(MailOutboxEntity).count()).toBe(0);
     await h.get(AccountsService).register({ email: gina, masterPasswordHash: 'aGFzaA==', key: encString('k'), kdf: 0, kdfIterations: 600_000 }, 'legacy');
     expect(await h.db.getRepository(MembershipEntity).findOneByOrFail({ id: ginaMember.id })).toMatchObject({ status: 1, email: null });
+  });
+
+  it('the automatic accepts check Single organization: a member of another organization, invited or registering, stays Invited', async () => {
+    const owner = await h.newUser();
+    const orgId = (await h.get(OrganizationsService).create(owner.auth, { name: 'Single', billingEmail: owner.email, key: KEY, collectionName: encString('c') })).id;
+    await h.get(PoliciesService).save(owner.auth, orgId, '3', { policy: { enabled: true, data: null } });
+    const otherOwner = await h.newUser();
+    const otherId = (await h.get(OrganizationsService).create(otherOwner.auth, { name: 'Other', billingEmail: otherOwner.email, key: KEY, collectionName: encString('c') })).id;
+    const [bob, carol] = [await h.newUser(), await h.newUser()];
+    await h.get(MembersService).invite(otherOwner.auth, otherId, { emails: [bob.email], type: 2 });
+
+    await h.get(MembersService).invite(owner.auth, orgId, { emails: [bob.email, carol.email], type: 2 });
+    expect(await h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: orgId, email: bob.email })).toMatchObject({ userId: null, status: 0 });
+    expect(await h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: orgId, userId: carol.id })).toMatchObject({ status: 1, email: null });
+
+    // Registration: invited by both; whichever is taken up first, Single organization refuses the other one.
+    const hank = `hank-${Date.now()}@example.com`;
+    await h.get(MembersService).invite(otherOwner.auth, otherId, { emails: [hank], type: 2 });
+    await h.get(MembersService).invite(owner.auth, orgId, { emails: [hank], type: 2 });
+    await h.get(AccountsService).register({ email: hank, masterPasswordHash: 'aGFzaA==', key: encString('k'), kdf: 0, kdfIterations: 600_000 }, 'legacy');
+    const hankUser = await h.db.getRepository(UserEntity).findOneByOrFail({ email: hank });
+    const linked = await h.db.getRepository(MembershipEntity).find({ where: { userId: hankUser.id } });
+    const waiting = await h.db.getRepository(MembershipEntity).find({ where: { email: hank } });
+    expect(linked.map((m) => m.status)).toEqual([1]);
+    expect(waiting.map((m) => [m.status, m.userId])).toEqual([[0, null]]);
+    expect(new Set([...linked, ...waiting].map((m) => m.organizationId))).toEqual(new Set([orgId, otherId]));
   });
 });

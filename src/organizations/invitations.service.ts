@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { AccountsService } from '../accounts/accounts.service';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -42,6 +43,7 @@ export class InvitationsService {
     private readonly accounts: AccountsQueryService,
     private readonly clock: Clock,
     private readonly policies: PoliciesQueryService,
+    private readonly accountsService: AccountsService,
   ) {}
 
   /** Whether invitations go out by mail (and wait for their token) rather than being accepted at once. */
@@ -96,20 +98,51 @@ export class InvitationsService {
       if (target.email.toLowerCase() !== user.email.toLowerCase()) throw refused('User email does not match invite.');
       // Single organization and Require two-step login (official AcceptOrganizationMembershipValidator).
       await this.policies.assertMayJoin(tx.manager, 'accept', orgId, { id: user.id, email: user.email });
-      await this.acceptMembership(tx, target, user.id, dto.resetPasswordKey ?? null);
+      await this.acceptMembership(tx, target, user.id, dto.resetPasswordKey ?? null, user.email);
+      // The token came to the invited address, which is the account's: that proves the address.
+      await this.accountsService.markEmailVerified(tx.manager, user);
     });
   }
 
   /**
-   * The one place an invitation becomes an accepted membership (token accept, registration): the user is set, the
-   * address cleared, status Accepted. No notification: an accepted member sees the organization once confirmed.
+   * Accepts the invitation `membership` for `user` (automatic accepts: an existing account invited without mail,
+   * a registration) when Single organization and Require two-step login allow it; when they refuse, the
+   * membership stays Invited and false is returned.
    */
-  async acceptMembership(tx: Tx, membership: MembershipEntity, userId: string, resetPasswordKey: string | null): Promise<void> {
+  async acceptIfAllowed(tx: Tx, membership: MembershipEntity, user: { id: string; email: string }): Promise<boolean> {
+    try {
+      await this.policies.assertMayJoin(tx.manager, 'accept', membership.organizationId, { id: user.id, email: user.email });
+    } catch (error) {
+      if (error instanceof VaultError && error.code === ErrorCode.MemberChangeRefused) {
+        log.info({ organizationId: membership.organizationId, organizationUserId: membership.id, userId: user.id }, 'organizations.auto_accept_refused_by_policy');
+        return false;
+      }
+      throw error;
+    }
+    await this.acceptMembership(tx, membership, user.id, null, user.email);
+    return true;
+  }
+
+  /**
+   * The one place an invitation becomes an accepted membership (token accept, automatic accepts): the user is
+   * set, the address cleared, status Accepted. No notification to the member (an accepted member sees the
+   * organization once confirmed); with mail, the organization's confirmed owners and admins get the official
+   * "needs to be confirmed" mail (OrganizationUserAccepted), in this transaction.
+   */
+  async acceptMembership(tx: Tx, membership: MembershipEntity, userId: string, resetPasswordKey: string | null, userEmail: string): Promise<void> {
     membership.userId = userId;
     membership.email = null;
     membership.status = MembershipStatus.Accepted;
     if (resetPasswordKey !== null) membership.resetPasswordKey = resetPasswordKey;
     membership.revisionDate = this.clock.now();
     await this.members.save(tx.manager, membership);
+    if (!this.mail.enabled) return;
+    const admins = await this.members.adminEmails(tx.manager, membership.organizationId);
+    const organization = admins.length > 0 ? await this.organizations.findOrganization(tx.manager, membership.organizationId) : null;
+    if (!organization) return;
+    await this.mail.enqueue(tx, {
+      to: admins, template: 'org-user-accepted',
+      params: { organizationId: organization.id, organizationName: organization.name, userIdentifier: userEmail },
+    });
   }
 }

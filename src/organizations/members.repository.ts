@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull } from 'typeorm';
 import { CollectionEntity, CollectionMemberEntity, MembershipEntity, UserEntity } from '../db/entities';
-import { MembershipStatus } from '../db/entities/membership.entity';
+import { MembershipStatus, MembershipType } from '../db/entities/membership.entity';
+import { rawQuery } from '../db/raw-sql';
 
 /** A membership with its user, when it has one (invited members have only an email). */
 export interface MemberRow { membership: MembershipEntity; user: UserEntity | null }
@@ -44,6 +45,14 @@ export class MembersRepository {
   /** Invitations to `email` (in any organization) that have no user yet. */
   pendingInvitations(db: EntityManager, email: string): Promise<MembershipEntity[]> {
     return db.getRepository(MembershipEntity).find({ where: { email, userId: IsNull(), status: MembershipStatus.Invited } });
+  }
+
+  /** Addresses of the organization's confirmed owners and admins (official OrganizationUser_ReadByMinimumRole, Admin). */
+  async adminEmails(db: EntityManager, organizationId: string): Promise<string[]> {
+    const rows = await rawQuery<{ email: string }>(db,
+      `SELECT DISTINCT u.email AS email FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.organization_id = $1 AND m.status = ${MembershipStatus.Confirmed} AND m.type IN (${MembershipType.Owner}, ${MembershipType.Admin})`, [organizationId]);
+    return rows.map((row) => String(row.email));
   }
 
   /** The collection ids among `ids` that belong to the organization. */

@@ -1,40 +1,31 @@
-import { createServiceHarness, encString, ServiceHarness, TestUser } from '../../test/unit/support/service-module';
+import { joinOrganization, membershipOf as membershipIn, newOrganization, ORG_KEY as KEY } from '../../test/unit/support/organizations';
+import { createServiceHarness, ServiceHarness, TestUser } from '../../test/unit/support/service-module';
 import { ErrorCode } from '../common/errors/error-code';
 import { MembershipEntity } from '../db/entities';
 import { MembersService } from './members.service';
-import { OrganizationsService } from './organizations.service';
-
-const KEY = `4.${Buffer.from('org key for a member').toString('base64')}`;
 
 /** MembersService on the real modules and an in-memory SQLite database with the real migrations. */
 describe('MembersService', () => {
   let h: ServiceHarness;
   let members: MembersService;
-  let organizations: OrganizationsService;
   let owner: TestUser;
   let orgId: string;
 
   beforeAll(async () => {
     h = await createServiceHarness();
     members = h.get(MembersService);
-    organizations = h.get(OrganizationsService);
   });
   afterAll(() => h.close());
 
   beforeEach(async () => {
     owner = await h.newUser();
-    orgId = (await organizations.create(owner.auth, { name: 'Org', billingEmail: owner.email, key: KEY, collectionName: encString('c') })).id;
+    orgId = await newOrganization(h, owner);
     await h.events.take();
   });
 
-  const membershipOf = (user: TestUser): Promise<MembershipEntity> => h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: orgId, userId: user.id });
+  const membershipOf = (user: TestUser): Promise<MembershipEntity> => membershipIn(h, orgId, user);
   /** Invites `user` as `type`, confirms them, and returns their membership id. */
-  const join = async (user: TestUser, type: number, permissions?: Record<string, boolean>): Promise<string> => {
-    await members.invite(owner.auth, orgId, { emails: [user.email], type, permissions });
-    const id = (await membershipOf(user)).id;
-    await members.confirm(owner.auth, orgId, id, KEY);
-    return id;
-  };
+  const join = (user: TestUser, type: number, permissions?: Record<string, boolean>): Promise<string> => joinOrganization(h, orgId, owner, user, type, permissions);
 
   it('confirm needs an accepted member, stores the key and tells that member (6)', async () => {
     const bob = await h.newUser();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccountRevisionService } from '../accounts/account-revision.service';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { TwoFactorStatus } from '../accounts/two-factor-status';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -73,6 +74,7 @@ export class MembersService {
     private readonly invitations: InvitationsService,
     private readonly groups: GroupsService,
     private readonly policies: PoliciesQueryService,
+    private readonly twoFactor: TwoFactorStatus,
   ) {}
 
   list(auth: AuthContext, orgId: string, includeCollections: boolean, includeGroups = false): Promise<ListResponseDto<MemberDetailsResponseDto>> {
@@ -81,7 +83,9 @@ export class MembersService {
       const rows = await this.members.listMembers(db, orgId);
       const access = includeCollections ? await this.members.accessOf(db, rows.map((r) => r.membership.id)) : [];
       const groups = includeGroups && this.config.orgGroupsEnabled ? await this.groups.groupIdsOfMembers(db, rows.map((r) => r.membership.id)) : new Map<string, string[]>();
-      return toListResponse(rows.map((row) => toMemberDetails(row, access.filter((a) => a.membershipId === row.membership.id), 'organizationUserUserDetails', groups.get(row.membership.id) ?? [])));
+      const withTwoFactor = await this.twoFactor.enabledAmong(db, rows.flatMap((r) => (r.membership.userId ? [r.membership.userId] : [])));
+      return toListResponse(rows.map((row) => toMemberDetails(row, access.filter((a) => a.membershipId === row.membership.id), 'organizationUserUserDetails',
+        groups.get(row.membership.id) ?? [], row.membership.userId !== null && withTwoFactor.has(row.membership.userId))));
     });
   }
 
@@ -98,7 +102,8 @@ export class MembersService {
       const [row] = await this.members.findMembers(db, orgId, [memberId]);
       if (!row) throw new VaultError(ErrorCode.NotFound);
       const groups = includeGroups && this.config.orgGroupsEnabled ? (await this.groups.groupIdsOfMembers(db, [memberId])).get(memberId) ?? [] : [];
-      return toMemberDetails(row, await this.members.accessOf(db, [memberId]), 'organizationUserDetails', groups);
+      const twoFactorEnabled = row.membership.userId !== null && (await this.twoFactor.enabledAmong(db, [row.membership.userId])).size > 0;
+      return toMemberDetails(row, await this.members.accessOf(db, [memberId]), 'organizationUserDetails', groups, twoFactorEnabled);
     });
   }
 
@@ -112,16 +117,17 @@ export class MembersService {
       for (const raw of [...new Set(dto.emails.map((e) => e.trim().toLowerCase()))]) {
         const user = await this.accounts.findByEmail(tx.manager, raw);
         if (await this.members.findByUserOrEmail(tx.manager, orgId, user?.id ?? null, raw)) throw refused(`User already invited: ${raw}`);
-        // Without mail an existing account joins as accepted at once; with mail every invitation waits for its token.
-        const joined = user !== null && !this.invitations.byMail;
         const membership = Object.assign(new MembershipEntity(), {
-          id: randomUUID(), organizationId: orgId, userId: joined ? user.id : null, email: joined ? null : raw, orgKey: null, resetPasswordKey: null,
-          status: joined ? MembershipStatus.Accepted : MembershipStatus.Invited, type: dto.type, permissions: storedPermissions(dto.type, dto.permissions),
+          id: randomUUID(), organizationId: orgId, userId: null, email: raw, orgKey: null, resetPasswordKey: null,
+          status: MembershipStatus.Invited, type: dto.type, permissions: storedPermissions(dto.type, dto.permissions),
           externalId: null, invitedByUserId: auth.userId, creationDate: now, revisionDate: now,
         });
         await this.members.insert(tx.manager, membership);
         await this.members.setAccess(tx.manager, membership.id, await this.accessRows(tx.manager, orgId, membership.id, dto.collections ?? []));
         if (this.config.orgGroupsEnabled && dto.groups?.length) await this.groups.replaceGroupsOfMember(tx.manager, orgId, membership.id, dto.groups);
+        // Without mail an existing account joins as accepted at once, when the policies let it accept (else the
+        // invitation waits, as with mail every invitation waits for its token).
+        const joined = user !== null && !this.invitations.byMail && await this.invitations.acceptIfAllowed(tx, membership, user);
         if (!joined) await this.invitations.send(tx, membership, user !== null);
       }
     });
@@ -217,13 +223,17 @@ export class MembersService {
     return this.bulk(auth, orgId, ids, (tx, actor, memberId) => this.restoreOne(tx, auth, actor, orgId, memberId));
   }
 
-  /** A new account takes up the invitations waiting for its email, as accepted members. */
+  /**
+   * A new account takes up the invitations waiting for its email, as accepted members, where Single organization
+   * and Require two-step login let it accept (official AcceptOrgUserCommand checks them on the accept that follows
+   * the registration); an invitation they refuse stays Invited, to be accepted with its token once compliant.
+   */
   @OnDomainEvent('UserRegistered', { phase: 'inTransaction' })
   async onUserRegistered(event: DomainEventMap['UserRegistered'], tx: Tx): Promise<void> {
     for (const membership of await this.members.pendingInvitations(tx.manager, event.email)) {
       // With mail, an invitation is taken up with its token: the one the registration carried (checked by accounts).
       if (this.invitations.byMail && membership.id !== event.inviteMemberId) continue;
-      await this.invitations.acceptMembership(tx, membership, event.userId, null);
+      await this.invitations.acceptIfAllowed(tx, membership, { id: event.userId, email: event.email });
     }
   }
 

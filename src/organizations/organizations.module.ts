@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { MasterPasswordPolicySource } from '../accounts/master-password-policy';
 import { OrgInviteTokens } from '../accounts/org-invite-tokens';
 import { ProfileOrganizationsSource } from '../accounts/profile-organizations';
 import { CollectionsQueryService } from './collections-query.service';
@@ -41,9 +42,10 @@ import { TwoFactorPolicyListener } from './two-factor-policy.listener';
     { provide: ProfileOrganizationsSource, useExisting: OrganizationsQueryService },
     InviteTokenService, InvitationsService, { provide: OrgInviteTokens, useExisting: InviteTokenService },
     PoliciesRepository, PoliciesQueryService, PoliciesService, AccountRecoveryService, TwoFactorPolicyListener,
+    { provide: MasterPasswordPolicySource, useExisting: PoliciesQueryService },
     // Invitation tokens (invite-token.service.ts) are what the policies check.
     { provide: InviteTokenVerifier, useExisting: InviteTokenService },
   ],
-  exports: [OrganizationsQueryService, ProfileOrganizationsSource, PoliciesQueryService, InviteTokenService, OrgInviteTokens],
+  exports: [OrganizationsQueryService, ProfileOrganizationsSource, PoliciesQueryService, InviteTokenService, OrgInviteTokens, MasterPasswordPolicySource],
 })
 export class OrganizationsModule {}

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { MasterPasswordPolicyOptions, MasterPasswordPolicySource } from '../accounts/master-password-policy';
 import { TwoFactorStatus } from '../accounts/two-factor-status';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { MembershipStatus } from '../db/entities/membership.entity';
 import { PoliciesRepository, PolicyDetails } from './policies.repository';
-import { enforcedAgainst, PolicyType } from './policy-types';
+import { enforcedAgainst, parsePolicyData, PolicyType } from './policy-types';
 
 /** A membership change a user's policies are checked for (official accept, confirm and restore commands). */
 export type JoinAction = 'accept' | 'confirm' | 'restore';
@@ -39,7 +40,7 @@ const refused = (message: string): VaultError => new VaultError(ErrorCode.Member
  * organization, creating one, and saving items to the personal vault.
  */
 @Injectable()
-export class PoliciesQueryService {
+export class PoliciesQueryService implements MasterPasswordPolicySource {
   constructor(
     private readonly repo: PoliciesRepository,
     private readonly twoFactor: TwoFactorStatus,
@@ -53,6 +54,30 @@ export class PoliciesQueryService {
   async policiesApplyingTo(db: EntityManager, userId: string, type: PolicyType, email: string | null = null): Promise<PolicyDetails[]> {
     const details = await this.repo.details(db, type, userId, email);
     return details.filter((d) => enforcedAgainst(type, { type: d.membershipType, status: d.membershipStatus }));
+  }
+
+  /**
+   * The MasterPassword policies (1) binding the user (every role; accepted, confirmed), combined as the official
+   * MasterPasswordPolicyRequirement does: the highest minComplexity and minLength, each requireX and
+   * enforceOnLogin when any policy has it (false otherwise). Null when none applies or none sets an option.
+   */
+  async masterPasswordPolicyFor(db: EntityManager, userId: string): Promise<MasterPasswordPolicyOptions | null> {
+    const binding = await this.policiesApplyingTo(db, userId, PolicyType.MasterPassword);
+    if (binding.length === 0) return null;
+    const combined: MasterPasswordPolicyOptions = { requireLower: false, requireUpper: false, requireNumbers: false, requireSpecial: false, enforceOnLogin: false };
+    for (const policy of binding) {
+      const data = parsePolicyData(policy.data) ?? {};
+      for (const key of ['minComplexity', 'minLength'] as const) {
+        const value = data[key];
+        if (typeof value === 'number' && (combined[key] === undefined || value > combined[key])) combined[key] = value;
+      }
+      for (const key of ['requireLower', 'requireUpper', 'requireNumbers', 'requireSpecial', 'enforceOnLogin'] as const) {
+        if (data[key] === true) combined[key] = true;
+      }
+    }
+    const anyOption = combined.minComplexity !== undefined || combined.minLength !== undefined || combined.requireLower || combined.requireUpper
+      || combined.requireNumbers || combined.requireSpecial || combined.enforceOnLogin;
+    return anyOption ? combined : null;
   }
 
   /** POST /api/ciphers and friends: a member bound by policy 5 may not create items in the personal vault. */

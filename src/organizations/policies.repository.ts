@@ -46,6 +46,21 @@ export class PoliciesRepository {
     await db.getRepository(PolicyEntity).insert(policy);
   }
 
+  /**
+   * Saves the organization's policy of `policy.type` whether or not a row exists, safe against a concurrent first
+   * save of the same type (the unique index on organization and type): one insert-or-update statement (ON CONFLICT
+   * … DO UPDATE on SQLite and PostgreSQL, ON DUPLICATE KEY UPDATE on MySQL, which waits for a concurrent insert to
+   * commit and takes the row's write lock at once: an INSERT IGNORE then UPDATE deadlocks on InnoDB). Returns the
+   * stored row (its id is the first saver's).
+   */
+  async upsert(db: EntityManager, policy: PolicyEntity): Promise<PolicyEntity> {
+    await db.createQueryBuilder().insert().into(PolicyEntity).values(policy)
+      .orUpdate(['enabled', 'data', 'revision_date'], ['organization_id', 'type'])
+      .execute();
+    const { organizationId, type } = policy;
+    return db.getRepository(PolicyEntity).findOneOrFail({ where: { organizationId, type } });
+  }
+
   async save(db: EntityManager, policy: PolicyEntity): Promise<void> {
     await db.getRepository(PolicyEntity).save(policy);
   }

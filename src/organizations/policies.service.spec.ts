@@ -1,17 +1,20 @@
 import { createServiceHarness, encString, ServiceHarness, TestUser } from '../../test/unit/support/service-module';
+import { randomUUID } from 'node:crypto';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { AccountsService } from '../accounts/accounts.service';
 import { TwoFactorStatus } from '../accounts/two-factor-status';
 import { CiphersService } from '../ciphers/ciphers.service';
 import { CipherRequestDto } from '../ciphers/dto/cipher-request.dto';
 import { ErrorCode } from '../common/errors/error-code';
 import { toApiDate } from '../common/time/clock';
-import { CollectionEntity, MembershipEntity } from '../db/entities';
+import { CollectionEntity, MembershipEntity, PolicyEntity, TwoFactorEntity } from '../db/entities';
 import { AccountRecoveryService } from './account-recovery.service';
 import { InviteTokenVerifier } from './invite-token-verifier';
 import { MembersService } from './members.service';
 import { OrganizationsService } from './organizations.service';
 import { PoliciesQueryService } from './policies-query.service';
 import { PoliciesService } from './policies.service';
+import { PoliciesRepository } from './policies.repository';
 import { PolicyType } from './policy-types';
 
 const KEY = `4.${Buffer.from('org key for a member').toString('base64')}`;
@@ -54,6 +57,22 @@ describe('PoliciesService', () => {
     const id = (await membershipOf(user, org)).id;
     if (confirm) await members.confirm(by.auth, org, id, KEY);
     return id;
+  };
+  /**
+   * Invites `user` into `org`, whose automatic accept the policies refuse (the invitation waits, status 0), then
+   * links it as accepted, as a membership accepted before the policy was turned on. Returns the membership id.
+   */
+  const acceptedDespitePolicies = async (user: TestUser, org: string, by = owner): Promise<string> => {
+    await members.invite(by.auth, org, { emails: [user.email], type: 2 });
+    const invitation = await h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: org, email: user.email });
+    expect(invitation).toMatchObject({ userId: null, status: 0 });
+    await h.db.getRepository(MembershipEntity).update({ id: invitation.id }, { userId: user.id, email: null, status: 1 });
+    return invitation.id;
+  };
+  /** Gives `user` an enabled authenticator provider (two-step login on). */
+  const withTwoFactor = async (user: TestUser): Promise<void> => {
+    const now = h.clock.now();
+    await h.db.getRepository(TwoFactorEntity).insert({ userId: user.id, type: 0, enabled: true, data: '{}', lastUsedStep: 0, creationDate: now, revisionDate: now });
   };
   const put = (type: number, enabled: boolean, data?: Record<string, unknown> | null, by = owner, org = orgId) => policies.save(by.auth, org, String(type), { policy: { enabled, data } });
   const note = (overrides: Partial<CipherRequestDto> = {}): CipherRequestDto => ({ type: 2, name: encString('note'), secureNote: { type: 0 }, ...overrides });
@@ -173,7 +192,7 @@ describe('PoliciesService', () => {
       await put(PolicyType.SingleOrg, true);
       const bob = await h.newUser();
       await join(bob, 2, otherOrg, other);
-      const bobHere = await join(bob, 2, orgId, owner, false);
+      const bobHere = await acceptedDespitePolicies(bob, orgId);
       await expect(members.confirm(owner.auth, orgId, bobHere, KEY)).rejects.toMatchObject({
         code: ErrorCode.MemberChangeRefused, message: `${bob.email} cannot be confirmed until they leave all other organization vaults.`,
       });
@@ -183,7 +202,7 @@ describe('PoliciesService', () => {
       // Carol is confirmed here (a plain user): another organization cannot confirm her, and she cannot create one.
       const carol = await h.newUser();
       await join(carol);
-      const carolThere = await join(carol, 2, otherOrg, other, false);
+      const carolThere = await acceptedDespitePolicies(carol, otherOrg, other);
       await expect(members.confirm(other.auth, otherOrg, carolThere, KEY)).rejects.toMatchObject({
         message: `${carol.email} cannot be confirmed because they are a member of another organization which forbids it.`,
       });
@@ -207,7 +226,7 @@ describe('PoliciesService', () => {
       await put(PolicyType.SingleOrg, true);
       const bob = await h.newUser();
       await join(bob, 2, otherOrg, other);
-      await join(bob, 2, orgId, owner, false);
+      await members.invite(owner.auth, orgId, { emails: [bob.email], type: 2 });
       await expect(query.assertMayJoin(h.db.manager, 'accept', orgId, { id: bob.id, email: bob.email })).rejects.toMatchObject({
         message: 'You cannot accept this invite until you leave all other organization vaults.',
       });
@@ -225,15 +244,16 @@ describe('PoliciesService', () => {
   });
 
   describe('Require two-step login', () => {
-    it('turning it on revokes accepted and confirmed members without two-step login, not owners or admins', async () => {
+    it('turning it on revokes accepted and confirmed members without two-step login, not owners or admins (one two-step query for all)', async () => {
       const [bob, carol, admin] = [await h.newUser(), await h.newUser(), await h.newUser()];
       await join(bob);
       await join(carol, 4, orgId, owner, false, { accessReports: true });
       await join(admin, 1);
-      const twoFactor = h.module.get(TwoFactorStatus);
-      jest.spyOn(twoFactor, 'isEnabled').mockImplementation((_db, userId) => Promise.resolve(userId === bob.id));
+      await withTwoFactor(bob);
+      const perUser = jest.spyOn(h.module.get(TwoFactorStatus), 'isEnabled');
       await h.events.take();
       await put(PolicyType.TwoFactorAuthentication, true);
+      expect(perUser).not.toHaveBeenCalled();
       expect((await membershipOf(bob)).status).toBe(2);
       expect((await membershipOf(carol)).status).toBe(-1);
       expect((await membershipOf(admin)).status).toBe(2);
@@ -241,9 +261,12 @@ describe('PoliciesService', () => {
     });
 
     it('refuses to confirm, restore or accept a user without two-step login; admins are exempt', async () => {
-      await put(PolicyType.TwoFactorAuthentication, true);
       const bob = await h.newUser();
       const bobId = await join(bob, 2, orgId, owner, false);
+      await put(PolicyType.TwoFactorAuthentication, true);
+      // Turning it on revoked bob (accepted, no two-step login); accepted again as before the policy.
+      expect((await membershipOf(bob)).status).toBe(-1);
+      await h.db.getRepository(MembershipEntity).update({ id: bobId }, { status: 1 });
       await expect(members.confirm(owner.auth, orgId, bobId, KEY)).rejects.toMatchObject({ code: ErrorCode.MemberChangeRefused, message: 'User does not have two-step login enabled.' });
       await expect(query.assertMayJoin(h.db.manager, 'accept', orgId, bob)).rejects.toMatchObject({
         message: 'You cannot join this organization vault until you enable two-step login on your user account.',
@@ -312,6 +335,52 @@ describe('PoliciesService', () => {
       await put(PolicyType.MasterPassword, true, { minComplexity: 2, enforceOnLogin: true });
       await expect(policies.masterPassword(bob.auth, orgId)).resolves.toMatchObject({ type: 1, enabled: true, data: { minComplexity: 2, enforceOnLogin: true }, object: 'policy' });
       await expect(policies.masterPassword((await h.newUser()).auth, orgId)).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('the combined master password policy of the user\'s organizations: verify-password answers it (max of minimums, any requirement)', async () => {
+      const accounts = h.get(AccountsService);
+      const bob = await h.newUser();
+      await join(bob);
+      const none = { minComplexity: null, minLength: null, requireLower: null, requireUpper: null, requireNumbers: null, requireSpecial: null, enforceOnLogin: null, object: 'masterPasswordPolicy' };
+      await expect(accounts.verifyPassword(bob.auth, bob.masterPasswordHash)).resolves.toEqual(none);
+
+      await put(PolicyType.MasterPassword, true, { minComplexity: 2, minLength: 14, requireUpper: true });
+      const otherOwner = await h.newUser();
+      const other = await newOrganization(otherOwner);
+      await join(bob, 2, other, otherOwner);
+      await put(PolicyType.MasterPassword, true, { minComplexity: 3, minLength: 12, requireNumbers: true, enforceOnLogin: true }, otherOwner, other);
+      await expect(accounts.verifyPassword(bob.auth, bob.masterPasswordHash)).resolves.toEqual({
+        minComplexity: 3, minLength: 14, requireLower: false, requireUpper: true, requireNumbers: true, requireSpecial: false, enforceOnLogin: true, object: 'masterPasswordPolicy',
+      });
+      // Owners are bound too; a policy turned off or saved without options binds nobody.
+      await expect(query.masterPasswordPolicyFor(h.db.manager, owner.id)).resolves.toMatchObject({ minComplexity: 2, minLength: 14, requireUpper: true });
+      await put(PolicyType.MasterPassword, false, { minComplexity: 3 }, otherOwner, other);
+      await put(PolicyType.MasterPassword, true, {});
+      await expect(accounts.verifyPassword(bob.auth, bob.masterPasswordHash)).resolves.toEqual(none);
+    });
+
+    it('the member list and details report each member\'s two-step login, read in one query for the list', async () => {
+      const [bob, carol] = [await h.newUser(), await h.newUser()];
+      const bobId = await join(bob);
+      const carolId = await join(carol);
+      await withTwoFactor(bob);
+      const perUser = jest.spyOn(h.module.get(TwoFactorStatus), 'isEnabled');
+      const listed = (await members.list(owner.auth, orgId, false)).data;
+      expect(perUser).not.toHaveBeenCalled();
+      expect(listed.find((m) => m.id === bobId)?.twoFactorEnabled).toBe(true);
+      expect(listed.find((m) => m.id === carolId)?.twoFactorEnabled).toBe(false);
+      expect((await members.get(owner.auth, orgId, bobId)).twoFactorEnabled).toBe(true);
+      expect((await members.get(owner.auth, orgId, carolId)).twoFactorEnabled).toBe(false);
+    });
+
+    it('a first save of a policy type over a row saved meanwhile updates it (insert-or-update), never a unique violation', async () => {
+      const repo = h.get(PoliciesRepository);
+      const now = h.clock.now();
+      const row = (id: string, enabled: boolean) => Object.assign(new PolicyEntity(), { id, organizationId: orgId, type: PolicyType.DisableSend, enabled, data: null, creationDate: now, revisionDate: now });
+      const first = await repo.upsert(h.db.manager, row(randomUUID(), true));
+      const second = await repo.upsert(h.db.manager, row(randomUUID(), false));
+      expect(second).toMatchObject({ id: first.id, enabled: false });
+      expect(await h.db.getRepository(PolicyEntity).countBy({ organizationId: orgId, type: PolicyType.DisableSend })).toBe(1);
     });
   });
 

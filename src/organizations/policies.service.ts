@@ -113,12 +113,13 @@ export class PoliciesService {
 
       const revoked = turningOn ? await this.revokeNonCompliant(tx, orgId, type, auth) : [];
       const now = this.clock.now();
-      const policy = current ?? Object.assign(new PolicyEntity(), { id: randomUUID(), organizationId: orgId, type, creationDate: now });
+      let policy = current ?? Object.assign(new PolicyEntity(), { id: randomUUID(), organizationId: orgId, type, creationDate: now });
       policy.enabled = request.enabled;
       policy.data = data;
       policy.revisionDate = now;
+      // A first save may race another first save of the type: insert-or-update, never a unique violation (500).
       if (current) await this.repo.save(tx.manager, policy);
-      else await this.repo.insert(tx.manager, policy);
+      else policy = await this.repo.upsert(tx.manager, policy);
 
       await this.accountRevision.bump(tx, [...(await this.organizations.confirmedUserIds(tx.manager, orgId)), ...revoked], now);
       if (revoked.length > 0) await this.bus.emit(tx, 'OrganizationKeysChanged', { organizationId: orgId, userIds: revoked, reason: 'revoked', actor: auth.actor });

@@ -3,6 +3,7 @@ import { Brackets, EntityManager, In, LessThan } from 'typeorm';
 import { UpdateType } from '../wire/update-type';
 import { storedTimestamp } from '../db/columns';
 import { PushOutboxEntity } from '../db/entities';
+import { claimLease } from '../db/outbox-lease';
 import { PushOutboxKind } from '../db/entities/push-outbox.entity';
 
 export interface NewOutboxRow {
@@ -140,14 +141,8 @@ export class OutboxRepository {
   }
 
   /** Takes the lease on a row; false when another worker got it first. */
-  async claim(db: EntityManager, id: number, now: Date, until: Date): Promise<boolean> {
-    const result = await db.createQueryBuilder().update(PushOutboxEntity)
-      .set({ claimedUntil: until })
-      .where('id = :id', { id })
-      .andWhere("status = 'pending'")
-      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
-      .execute();
-    return (result.affected ?? 0) === 1;
+  claim(db: EntityManager, id: number, now: Date, until: Date): Promise<boolean> {
+    return claimLease(db, PushOutboxEntity, id, now, until);
   }
 
   async markDone(db: EntityManager, id: number, attempts: number, now: Date): Promise<void> {

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { WakeLoop } from '../common/jobs/wake-loop';
 import { getLogger } from '../common/logging/logger';
 import { Clock } from '../common/time/clock';
 import { AppConfig } from '../config/app-config';
@@ -49,12 +50,9 @@ export interface RelayState {
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly bucket: TokenBucket;
-  private readonly stopping = new AbortController();
-  private running: Promise<void> | null = null;
+  private readonly loop: WakeLoop;
   /** Relay calls in flight (each one resolves, never rejects, once its row is settled). */
   private readonly inFlight = new Set<Promise<void>>();
-  private again = false;
-  private timer: NodeJS.Timeout | null = null;
   private pausedUntil = 0;
   /** End of the pause the latest counted token failure / 429 set: failures of calls in flight meanwhile count once. */
   private tokenPauseUntil = 0;
@@ -76,6 +74,10 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     signal: OutboxSignal,
   ) {
     this.bucket = new TokenBucket(config.push.rateBurst, config.push.ratePerSecond);
+    this.loop = new WakeLoop(() => this.drain(), (error) => {
+      log.error({ err: error instanceof Error ? error.message : String(error) }, 'push.outbox_worker_failed');
+      this.loop.schedule(Date.now() + this.config.push.retryBaseMs);
+    }, POLL_MS);
     signal.listen(() => this.wake());
   }
 
@@ -90,11 +92,9 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Stops claiming, abandons the relay calls in flight, and waits until the drain and every call have settled. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
+    const stopped = this.loop.stop();
     this.relay.abort();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await stopped;
     // Once the drain has ended no call starts (wake() is a no-op now); those in flight release their rows.
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
@@ -106,31 +106,14 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** Asks for a drain soon (after a commit, a timer, start-up). Never blocks and never throws. */
   wake(): void {
-    if (this.stopping.signal.aborted) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) => {
-        log.error({ err: error instanceof Error ? error.message : String(error) }, 'push.outbox_worker_failed');
-        this.schedule(Date.now() + this.config.push.retryBaseMs);
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.loop.wake();
   }
 
   private async drain(): Promise<void> {
-    this.again = false;
     await this.housekeeping();
-    while (!this.stopping.signal.aborted) {
+    while (!this.loop.stopped) {
       if (Date.now() < this.pausedUntil) {
-        this.schedule(this.pausedUntil);
+        this.loop.schedule(this.pausedUntil);
         return;
       }
       if (this.inFlight.size >= this.config.push.relayConcurrency) {
@@ -139,7 +122,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
         continue;
       }
       try {
-        await this.bucket.ready(this.stopping.signal);
+        await this.bucket.ready(this.loop.signal);
       } catch {
         return;
       }
@@ -148,9 +131,9 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       if (row.kind !== 'fanout') this.bucket.tryTake();
       this.start(row);
     }
-    if (this.stopping.signal.aborted) return;
+    if (this.loop.stopped) return;
     const next = await this.uow.read((db) => this.repo.nextDueAt(db, this.clock.now()));
-    this.schedule(next ? next.getTime() : Date.now() + POLL_MS);
+    this.loop.schedule(next ? next.getTime() : Date.now() + POLL_MS);
   }
 
   /**
@@ -162,24 +145,13 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       .catch((error: unknown) => {
         // The row keeps its lease until it lapses, then is taken again.
         log.error({ outboxId: row.id, err: error instanceof Error ? error.message : String(error) }, 'push.outbox_worker_failed');
-        this.schedule(Date.now() + this.config.push.retryBaseMs);
+        this.loop.schedule(Date.now() + this.config.push.retryBaseMs);
       })
       .finally(() => {
         this.inFlight.delete(call);
         this.wake();
       });
     this.inFlight.add(call);
-  }
-
-  private schedule(at: number): void {
-    if (this.stopping.signal.aborted) return;
-    if (this.timer) clearTimeout(this.timer);
-    const delay = Math.min(Math.max(at - Date.now(), 20), POLL_MS);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.wake();
-    }, delay);
-    this.timer.unref();
   }
 
   /** Every minute: drops rows past their lifetime (send: 1 h; LogOut, register, delete: 24 h), prunes old completed rows. */

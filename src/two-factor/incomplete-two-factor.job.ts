@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { nextCronRun } from '../auth-requests/cron-schedule';
+import { CronTimer } from '../common/jobs/cron-timer';
 import { SingleFlight } from '../common/jobs/single-flight';
 import { getLogger } from '../common/logging/logger';
 import { Clock } from '../common/time/clock';
@@ -11,8 +12,6 @@ import { TwoFactorMail } from './two-factor-mail';
 import { TwoFactorRepository } from './two-factor.repository';
 
 const log = getLogger('IncompleteTwoFactorJob');
-/** Longest delay setTimeout accepts; a later run is reached in several hops. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const BATCH = 100;
 
 /**
@@ -23,9 +22,8 @@ const BATCH = 100;
  */
 @Injectable()
 export class IncompleteTwoFactorJob implements OnModuleInit, OnModuleDestroy {
-  private timer: NodeJS.Timeout | null = null;
   private readonly pass = new SingleFlight<number>();
-  private stopped = false;
+  private readonly timer: CronTimer;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -34,16 +32,21 @@ export class IncompleteTwoFactorJob implements OnModuleInit, OnModuleDestroy {
     private readonly mail: TwoFactorMail,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    const nextRun = (now: Date): Date | null => {
+      const schedule = this.config.twoFactor.incompleteSchedule;
+      return schedule === null ? null : nextCronRun(schedule, now);
+    };
+    this.timer = new CronTimer(clock, nextRun, () => this.runOnce(),
+      (error) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'two_factor_incomplete.failed'));
+  }
 
   onModuleInit(): void {
-    if (this.config.twoFactor.incompleteTimeLimitMinutes > 0) this.scheduleNext();
+    if (this.config.twoFactor.incompleteTimeLimitMinutes > 0) this.timer.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.stop();
     await this.pass.settled();
   }
 
@@ -69,23 +72,5 @@ export class IncompleteTwoFactorJob implements OnModuleInit, OnModuleDestroy {
         if (reported < BATCH) return total;
       }
     });
-  }
-
-  private scheduleNext(): void {
-    const schedule = this.config.twoFactor.incompleteSchedule;
-    if (schedule === null || this.stopped) return;
-    const at = nextCronRun(schedule, this.clock.now()).getTime();
-    const arm = (): void => {
-      const delay = at - this.clock.now().getTime();
-      if (delay > 0) {
-        this.timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
-        this.timer.unref();
-        return;
-      }
-      this.runOnce()
-        .catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'two_factor_incomplete.failed'))
-        .finally(() => this.scheduleNext());
-    };
-    arm();
   }
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { MasterPasswordPolicySource } from '../accounts/master-password-policy';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { getLogger } from '../common/logging/logger';
@@ -9,6 +10,7 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { DeviceEntity, TwoFactorEntity, TwoFactorIncompleteEntity, TwoFactorRememberEntity, UserEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import type { LoginDevice } from '../devices/devices.service';
+import { masterPasswordPolicyToken } from '../identity/token-response';
 import { EmailCodes } from './email-codes';
 import { checkTotp } from './totp';
 import { maskEmail, parseAuthenticator, parseChallenge, parseEmailCode, parseWebAuthn, sameText, sha256Hex } from './two-factor-data';
@@ -64,6 +66,8 @@ export class TwoFactorLoginService {
     private readonly mail: TwoFactorMail,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    /** Absent without the organizations feature (unit tests): no policy then. */
+    @Optional() private readonly masterPasswordPolicies?: MasterPasswordPolicySource,
   ) {
     this.rp = relyingParty(config);
   }
@@ -153,7 +157,7 @@ export class TwoFactorLoginService {
     const customResponse: Record<string, unknown> = {
       TwoFactorProviders: Object.keys(providers),
       TwoFactorProviders2: providers,
-      MasterPasswordPolicy: { Object: 'masterPasswordPolicy' },
+      MasterPasswordPolicy: masterPasswordPolicyToken((await this.uow.read((db) => this.masterPasswordPolicies?.masterPasswordPolicyFor(db, user.id) ?? Promise.resolve(null)))),
       ...(email !== null ? { SsoEmail2faSessionToken: this.verification.mintEmailSession(user), Email: user.email } : {}),
     };
     log.info({ userId: user.id, ip, providers: Object.keys(providers) }, 'auth.two_factor_required');

@@ -5,6 +5,8 @@ import { VaultError } from '../common/errors/vault-error';
 import { DeviceEntity, MembershipEntity, UserEntity } from '../db/entities';
 import { MembershipStatus } from '../db/entities/membership.entity';
 import { UnitOfWork } from '../db/unit-of-work';
+import { InvitationsService } from '../organizations/invitations.service';
+import { InviteTokenService } from '../organizations/invite-token.service';
 import { MembersService } from '../organizations/members.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PoliciesService } from '../organizations/policies.service';
@@ -292,15 +294,19 @@ describe('two-step login (service tier)', () => {
       expect((await h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: org.id, userId: owner.id })).status).toBe(MembershipStatus.Confirmed);
     });
 
-    it('a member without two-step login cannot be confirmed while the policy is on', async () => {
+    it('a member without two-step login is not accepted while the policy is on (the invitation waits), and joins once they have it', async () => {
       const owner = await h.newUser();
       const member = await h.newUser();
       const org = await h.get(OrganizationsService).create(owner.auth, { name: 'Org', billingEmail: owner.email, key: KEY, collectionName: encString('c') });
       await h.get(PoliciesService).save(owner.auth, org.id, '0', { enabled: true });
       await h.get(MembersService).invite(owner.auth, org.id, { emails: [member.email], type: 2 });
-      const membership = await h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: org.id, userId: member.id });
+      const membership = await h.db.getRepository(MembershipEntity).findOneByOrFail({ organizationId: org.id, email: member.email });
+      expect(membership).toMatchObject({ userId: null, status: MembershipStatus.Invited });
       expect(await codeOf(h.get(MembersService).confirm(owner.auth, org.id, membership.id, KEY))).toBe(ErrorCode.MemberChangeRefused);
+      const { token } = h.get(InviteTokenService).issue(org.id, membership.id, member.email);
+      expect(await codeOf(h.get(InvitationsService).accept(member.auth, org.id, membership.id, { token }))).toBe(ErrorCode.MemberChangeRefused);
       await enableAuthenticator(member);
+      await h.get(InvitationsService).accept(member.auth, org.id, membership.id, { token });
       await h.get(MembersService).confirm(owner.auth, org.id, membership.id, KEY);
     });
   });

@@ -4,7 +4,7 @@
 // expired and other people's tokens are refused; an SMTP outage, a 4xx answer and a restart delay mail and lose
 // none, and several instances on one database send each mail once; the SMTP password and the tokens never reach a
 // log line at info level or above.
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,43 +16,20 @@ import { DATA_SOURCE } from '../../src/db/unit-of-work';
 import { MailSender } from '../../src/mail/mail-sender';
 import { MailService } from '../../src/mail/mail.service';
 import { capturedLogs, createTestApp, TestApp } from '../support/app';
+import { call, Json, organizationRequest as webVaultOrganization, PASSWORD } from '../support/org-harness';
 import { createPostgresDatabase, describeWithServices } from '../support/services';
 import { ReceivedMail, TestSmtpServer } from '../support/smtp-server';
 import {
-  createPbkdf2User, decodeJwtPayload, decryptType4, encryptType2, encryptType4, makePbkdf2Account, passwordLogin, TestAccount, WEB_VAULT,
+  createPbkdf2User, decodeJwtPayload, decryptType4, encryptType4, makePbkdf2Account, passwordLogin, TestAccount, WEB_VAULT,
 } from '../support/test-crypto';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-const PASSWORD = 'correct horse battery staple';
 const SMTP_PASSWORD = `smtp-${randomBytes(12).toString('hex')}`;
 /** Every SMTP password any test here configured, and every token any mail carried: none may be logged at info. */
 const secrets = new Set<string>([SMTP_PASSWORD]);
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-async function call(t: TestApp, token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${t.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 /** POST /api/organizations as the web vault builds it. */
-function organizationRequest(account: TestAccount, name: string): { body: Record<string, unknown>; orgKey: Buffer } {
-  const orgKey = randomBytes(64);
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-  return {
-    orgKey,
-    body: {
-      name, billingEmail: account.email, planType: 0, key: encryptType4(orgKey, account.publicKey),
-      keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
-      collectionName: encryptType2('Everyone', orgKey), initiationPath: 'New organization', paymentMethodType: null, additionalSeats: 0,
-    },
-  };
-}
+const organizationRequest = (account: TestAccount, name: string) => webVaultOrganization(account, name, 'Everyone');
 
 /** The accept link of an invitation mail, its base (before `?`) and its query. */
 function acceptLink(mail: ReceivedMail): { link: string; base: string; query: URLSearchParams } {
@@ -162,8 +139,9 @@ describe('organization invitations by mail (SMTP with STARTTLS and AUTH)', () =>
     const bobMember = await memberOf(bob.email);
     const daveMember = await memberOf(dave.email);
     expect(bobMember).toMatchObject({ status: 0, userId: null });
-    const bobMail = acceptLink(await smtp.waitFor('bob\'s invitation', () => smtp.mailsTo(bob.email)[0]));
-    const daveMail = acceptLink(await smtp.waitFor('dave\'s invitation', () => smtp.mailsTo(dave.email)[0]));
+    // Their logins sent new-device mails first: the invitation is the mail whose subject is "Join …".
+    const bobMail = acceptLink(await smtp.waitFor('bob\'s invitation', () => smtp.mailsTo(bob.email).find((m) => m.subject.startsWith('Join'))));
+    const daveMail = acceptLink(await smtp.waitFor('dave\'s invitation', () => smtp.mailsTo(dave.email).find((m) => m.subject.startsWith('Join'))));
     expect(bobMail.query.get('orgUserHasExistingUser')).toBe('True');
     const token = bobMail.query.get('token')!;
     const accept = (as: string, memberId: string, body: unknown) => call(t, as, 'POST', `/api/organizations/${orgId}/users/${memberId}/accept`, body);
@@ -259,14 +237,16 @@ describe('an SMTP outage, a restart and 4xx/5xx answers delay mail and lose none
     await invite(emails);
     expect(Date.now() - started).toBeLessThan(5_000);
     for (const email of emails) await waitForAttempts(email, 2);
-    expect((await t.app.get(MailService).counts()).pending).toBe(3);
+    // The three invitations (a new-device mail of the owner's login may be pending too).
+    expect(await outbox(t).countBy({ status: 'pending', template: 'org-invite' })).toBe(3);
     expect(capturedLogs.some((l) => l.includes('"msg":"mail.retrying"') && l.includes('ECONNREFUSED') && l.includes('"hint":"the SMTP server could not be reached'))).toBe(true);
 
     await smtp.resume();
     await smtp.waitFor('the three invitations', () => emails.every((e) => smtp.mailsTo(e).length > 0));
     await sleep(1_500);
     for (const email of emails) expect(smtp.mailsTo(email)).toHaveLength(1);
-    expect(await t.app.get(MailService).counts()).toMatchObject({ pending: 0, sent: 3 });
+    expect(await t.app.get(MailService).counts()).toMatchObject({ pending: 0 });
+    expect(await outbox(t).countBy({ status: 'sent', template: 'org-invite' })).toBe(3);
     for (const email of emails) acceptLink(smtp.mailsTo(email)[0]!);
   }, 40_000);
 
@@ -352,7 +332,8 @@ describeWithServices(['TEST_POSTGRES_URL'], 'two instances sharing a PostgreSQL 
     await smtp.waitFor('all sixteen invitations', () => emails.every((e) => smtp.mailsTo(e).length > 0), 30_000);
     await sleep(2_000);
     for (const email of emails) expect(smtp.mailsTo(email)).toHaveLength(1);
-    expect(await a.app.get(MailService).counts()).toMatchObject({ pending: 0, sent: 16 });
+    expect(await a.app.get(MailService).counts()).toMatchObject({ pending: 0 });
+    expect(await outbox(a).countBy({ status: 'sent', template: 'org-invite' })).toBe(16);
     for (const email of emails) acceptLink(smtp.mailsTo(email)[0]!);
   }, 60_000);
 });
@@ -432,7 +413,8 @@ describe('logs', () => {
     const sent = visible.filter((line) => line.msg === 'mail.sent');
     expect(sent.length).toBeGreaterThan(5);
     for (const line of sent) {
-      expect(line).toMatchObject({ level: 30, template: 'org-invite', recipients: 1 });
+      // Invitations, acceptance notices, and the new-device mail of each device's first login.
+      expect(line).toMatchObject({ level: 30, template: expect.stringMatching(/^(org-invite|org-user-accepted|new-device-login)$/), recipients: 1 });
       expect(JSON.stringify(line)).not.toContain('@');
     }
     // The SMTP password is not even at debug level.

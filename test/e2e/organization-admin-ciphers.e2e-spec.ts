@@ -2,21 +2,19 @@
 // the owner is not assigned to, with and without allowAdminAccessToAllCollectionItems; a plain member refused),
 // the members' multi-item operations on organization items, `bw import --organizationid` (import-organization)
 // and the organization purge, with the official CLI and the official SignalR client on every member.
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestApp, TestApp, TLS_CERT } from '../support/app';
+import { createTestApp, TestApp } from '../support/app';
 import { BwProfile } from '../support/bw-cli';
 import { HubClient, HubNotification } from '../support/hub-client';
-import { createPbkdf2User, decodeJwtPayload, encryptType2, encryptType4, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
+import {
+  about, addMembers, call as callApi, connectHub, createOrganization, Json, loginCli, newPerson, nothingReaches, Person as Account,
+} from '../support/org-harness';
+import { encryptType2 } from '../support/test-crypto';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-const PASSWORD = 'correct horse battery staple';
-
-interface Person { account: TestAccount; token: string; userId: string; cli: BwProfile; hub: HubClient; memberId: string }
+interface Person extends Account { cli: BwProfile; hub: HubClient; memberId: string }
 
 describe('organization items: -admin routes, bulk operations, import and purge (official CLI and hub)', () => {
   let t: TestApp;
@@ -29,21 +27,11 @@ describe('organization items: -admin routes, bulk operations, import and purge (
   let shared: string;
   let bobOnly: string; // the owner is not assigned to it
 
-  const call = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${t.baseUrl}${path}`, {
-      method, headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => callApi(t, token, method, path, body);
 
   const person = async (name: string): Promise<Person> => {
-    const account = await createPbkdf2User(t.baseUrl, `${name}-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    const token = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const hubToken = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const cli = new BwProfile(TLS_CERT);
-    await cli.login(t.baseUrl, account.email, PASSWORD);
-    return { account, token, userId: String(decodeJwtPayload(token).sub), cli, hub: await HubClient.connect(t.baseUrl, hubToken), memberId: '' };
+    const p = await newPerson(t, name);
+    return { ...p, cli: await loginCli(t, p.account), hub: await connectHub(t, p.account), memberId: '' };
   };
 
   /** An organization item (a secure note) in `collectionIds`, created over HTTP by `by` as the web vault does. */
@@ -54,14 +42,9 @@ describe('organization items: -admin routes, bulk operations, import and purge (
     expect(res.status).toBe(200);
     return res.body.id;
   };
-  const about = (cipherId: string, type: number) => (n: HubNotification): boolean => n.Type === type && String(n.Payload.Id).toLowerCase() === cipherId;
   const userSync = (type: number, p: Person) => (n: HubNotification): boolean => n.Type === type && String(n.Payload.UserId).toLowerCase() === p.userId;
   /** Nothing of `type` (or about `cipherId`) reached `p`: checked after a change of p's own (a folder) has arrived, as one socket keeps order. */
-  const nothing = async (p: Person, matches: (n: HubNotification) => boolean): Promise<void> => {
-    const folder = await call(p.token, 'POST', '/api/folders', { name: encryptType2('sentinel', randomBytes(64)) });
-    await p.hub.waitFor((n) => n.Type === 7 && String(n.Payload.Id).toLowerCase() === folder.body.id);
-    await expect(p.hub.waitFor(matches, 50)).rejects.toThrow();
-  };
+  const nothing = (p: Person, matches: (n: HubNotification) => boolean): Promise<void> => nothingReaches(t, p, matches);
   const clearHubs = (): void => {
     for (const p of [owner, bob, carol, dave]) p.hub.clear();
   };
@@ -72,19 +55,10 @@ describe('organization items: -admin routes, bulk operations, import and purge (
   beforeAll(async () => {
     t = await createTestApp();
     [owner, bob, carol, dave] = await Promise.all(['owner', 'bob', 'carol', 'dave'].map(person)) as [Person, Person, Person, Person];
-    orgKey = randomBytes(64);
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-    orgId = (await call(owner.token, 'POST', '/api/organizations', {
-      name: 'Acme', billingEmail: owner.account.email, key: encryptType4(orgKey, owner.account.publicKey), collectionName: encryptType2('Shared', orgKey),
-      keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
-    })).body.id;
-    shared = (await call(owner.token, 'GET', `/api/organizations/${orgId}/collections`)).body.data[0].id;
-    await call(owner.token, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: [bob.account.email, carol.account.email, dave.account.email], type: 2 });
-    const members: Json[] = (await call(owner.token, 'GET', `/api/organizations/${orgId}/users`)).body.data;
-    for (const p of [owner, bob, carol, dave]) p.memberId = members.find((m) => m.email === p.account.email).id;
-    for (const p of [bob, carol, dave]) {
-      expect((await call(owner.token, 'POST', `/api/organizations/${orgId}/users/${p.memberId}/confirm`, { key: encryptType4(orgKey, p.account.publicKey) })).status).toBe(200);
-    }
+    const org = await createOrganization(t, owner, 'Acme');
+    ({ id: orgId, key: orgKey, collectionId: shared } = org);
+    const memberId = await addMembers(t, owner, org, [bob, carol, dave]);
+    for (const p of [owner, bob, carol, dave]) p.memberId = memberId(p);
     await call(owner.token, 'PUT', `/api/organizations/${orgId}/collections/${shared}`, {
       name: encryptType2('Shared', orgKey), users: [{ id: owner.memberId, manage: true }, { id: bob.memberId, readOnly: false }, { id: carol.memberId, readOnly: true }],
     });

@@ -1,17 +1,15 @@
 // Organization ciphers with the official CLI as owner and members, and the official SignalR client on every
 // member, an outsider and the owner's second device: each change reaches exactly the members who can see it.
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createTestApp, TestApp, TLS_CERT } from '../support/app';
+import { randomBytes } from 'node:crypto';
+import { createTestApp, TestApp } from '../support/app';
 import { BwProfile } from '../support/bw-cli';
-import { HubClient, HubNotification } from '../support/hub-client';
-import { createPbkdf2User, decodeJwtPayload, encryptType2, encryptType4, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
+import { HubClient } from '../support/hub-client';
+import {
+  about, addMembers, call as callApi, connectHub, createOrganization, Json, loginCli, newPerson, nothingReaches, Person as Account,
+} from '../support/org-harness';
+import { encryptType2 } from '../support/test-crypto';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-const PASSWORD = 'correct horse battery staple';
-
-interface Person { account: TestAccount; token: string; userId: string; cli: BwProfile; hub: HubClient; memberId?: string }
+interface Person extends Account { cli: BwProfile; hub: HubClient; memberId?: string }
 
 describe('organization ciphers: official CLI and hub, fan-out to exactly the members with access', () => {
   let t: TestApp;
@@ -25,57 +23,30 @@ describe('organization ciphers: official CLI and hub, fan-out to exactly the mem
   let shared: string;
   let other: string;
 
-  const call = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${t.baseUrl}${path}`, {
-      method, headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => callApi(t, token, method, path, body);
 
   const person = async (name: string): Promise<Person> => {
-    const account = await createPbkdf2User(t.baseUrl, `${name}-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    const token = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const hubToken = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const cli = new BwProfile(TLS_CERT);
-    await cli.login(t.baseUrl, account.email, PASSWORD);
-    return { account, token, userId: String(decodeJwtPayload(token).sub), cli, hub: await HubClient.connect(t.baseUrl, hubToken) };
+    const p = await newPerson(t, name);
+    return { ...p, cli: await loginCli(t, p.account), hub: await connectHub(t, p.account) };
   };
 
-  /** A message about `cipherId` of `type`. */
-  const about = (cipherId: string, type: number) => (n: HubNotification): boolean => n.Type === type && String(n.Payload.Id).toLowerCase() === cipherId;
-
-  /** Nothing about the cipher reached `p`: checked after a change of p's own (a folder) has arrived, as messages to one socket keep their order. */
-  const nothingAbout = async (p: Person, cipherId: string): Promise<void> => {
-    const folder = await call(p.token, 'POST', '/api/folders', { name: encryptType2('sentinel', randomBytes(64)) });
-    await p.hub.waitFor((n) => n.Type === 7 && String(n.Payload.Id).toLowerCase() === folder.body.id);
-    await expect(p.hub.waitFor((n) => String(n.Payload.Id ?? '').toLowerCase() === cipherId, 50)).rejects.toThrow();
-  };
+  /** Nothing about the cipher reached `p`. */
+  const nothingAbout = (p: Person, cipherId: string): Promise<void> => nothingReaches(t, p, (n) => String(n.Payload.Id ?? '').toLowerCase() === cipherId);
 
   beforeAll(async () => {
     t = await createTestApp();
     [owner, bob, carol, dave, eve] = await Promise.all(['owner', 'bob', 'carol', 'dave', 'eve'].map(person)) as [Person, Person, Person, Person, Person];
-    ownerSecondDevice = await HubClient.connect(t.baseUrl, (await passwordLogin(t.baseUrl, owner.account, { ...WEB_VAULT, identifier: randomUUID() })).access_token);
-    const orgKey = randomBytes(64);
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-    const created = await call(owner.token, 'POST', '/api/organizations', {
-      name: 'Family', billingEmail: owner.account.email, key: encryptType4(orgKey, owner.account.publicKey), collectionName: encryptType2('Shared', orgKey),
-      keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
-    });
-    orgId = created.body.id;
-    shared = (await call(owner.token, 'GET', `/api/organizations/${orgId}/collections`)).body.data[0].id;
-    await call(owner.token, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: [bob.account.email, carol.account.email, dave.account.email], type: 2 });
-    const members: Json[] = (await call(owner.token, 'GET', `/api/organizations/${orgId}/users`)).body.data;
-    for (const p of [bob, carol, dave]) {
-      p.memberId = members.find((m) => m.email === p.account.email).id;
-      expect((await call(owner.token, 'POST', `/api/organizations/${orgId}/users/${p.memberId}/confirm`, { key: encryptType4(orgKey, p.account.publicKey) })).status).toBe(200);
-    }
-    const ownerMember = members.find((m) => m.email === owner.account.email).id;
+    ownerSecondDevice = await connectHub(t, owner.account);
+    const org = await createOrganization(t, owner, 'Family');
+    orgId = org.id;
+    shared = org.collectionId;
+    const memberId = await addMembers(t, owner, org, [bob, carol, dave]);
+    for (const p of [bob, carol, dave]) p.memberId = memberId(p);
     await call(owner.token, 'PUT', `/api/organizations/${orgId}/collections/${shared}`, {
-      name: encryptType2('Shared', orgKey),
-      users: [{ id: ownerMember, manage: true }, { id: bob.memberId, readOnly: false }, { id: carol.memberId, readOnly: true }],
+      name: encryptType2('Shared', org.key),
+      users: [{ id: memberId(owner), manage: true }, { id: bob.memberId, readOnly: false }, { id: carol.memberId, readOnly: true }],
     });
-    other = (await call(owner.token, 'POST', `/api/organizations/${orgId}/collections`, { name: encryptType2('Other', orgKey), users: [{ id: ownerMember, manage: true }, { id: dave.memberId }] })).body.id;
+    other = (await call(owner.token, 'POST', `/api/organizations/${orgId}/collections`, { name: encryptType2('Other', org.key), users: [{ id: memberId(owner), manage: true }, { id: dave.memberId }] })).body.id;
     for (const p of [owner, bob, carol, dave]) expect((await p.cli.run(['sync'])).code).toBe(0);
   }, 240_000);
 

@@ -1,45 +1,21 @@
 // Organization groups (ORG_GROUPS_ENABLED): groups made over HTTP as the web vault makes them; a member gets a
 // collection's items through a group, with the group's rights, in sync and in the official CLI; the official
 // SignalR client sees SyncCiphers (4) when the member joins and leaves, and the group's cipher changes (0, 1).
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createTestApp, TestApp, TLS_CERT } from '../support/app';
+import { randomUUID } from 'node:crypto';
+import { createTestApp, TestApp } from '../support/app';
 import { BwProfile } from '../support/bw-cli';
 import { HubClient, HubNotification } from '../support/hub-client';
+import {
+  about, addMembers, call, connectHub, createOrganization, Json, loginCli, newPerson, nothingReaches, Person as Account,
+} from '../support/org-harness';
 import { createMysqlDatabase, createPostgresDatabase, describeWithServices } from '../support/services';
-import { createPbkdf2User, decodeJwtPayload, encryptType2, encryptType4, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
+import { encryptType2 } from '../support/test-crypto';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-const PASSWORD = 'correct horse battery staple';
-
-interface Person { account: TestAccount; token: string; userId: string; hub: HubClient; memberId?: string }
-
-async function call(t: TestApp, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${t.baseUrl}${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+interface Person extends Account { hub: HubClient; memberId?: string }
 
 async function person(t: TestApp, name: string): Promise<Person> {
-  const account = await createPbkdf2User(t.baseUrl, `${name}-${randomUUID()}@example.com`, PASSWORD, 5_000);
-  const token = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-  const hubToken = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-  return { account, token, userId: String(decodeJwtPayload(token).sub), hub: await HubClient.connect(t.baseUrl, hubToken) };
-}
-
-/** An organization made as the web vault makes it, with a first collection; returns its id and key. */
-async function organization(t: TestApp, owner: Person): Promise<{ orgId: string; orgKey: Buffer }> {
-  const orgKey = randomBytes(64);
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-  const created = await call(t, owner.token, 'POST', '/api/organizations', {
-    name: 'Family', billingEmail: owner.account.email, planType: 0, key: encryptType4(orgKey, owner.account.publicKey), collectionName: encryptType2('Shared', orgKey),
-    keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
-  });
-  expect(created.status).toBe(200);
-  return { orgId: created.body.id, orgKey };
+  const p = await newPerson(t, name);
+  return { ...p, hub: await connectHub(t, p.account) };
 }
 
 describe('organization groups (ORG_GROUPS_ENABLED=true): access through a group, in sync, the CLI and the hub', () => {
@@ -56,36 +32,26 @@ describe('organization groups (ORG_GROUPS_ENABLED=true): access through a group,
   let cipherId: string;
 
   const url = (path = ''): string => `/api/organizations/${orgId}/groups${path}`;
-  const about = (id: string, type: number) => (n: HubNotification): boolean => n.Type === type && String(n.Payload.Id).toLowerCase() === id;
   const syncCiphers = (p: Person) => (n: HubNotification): boolean => n.Type === 4 && String(n.Payload.UserId).toLowerCase() === p.userId;
   /** The group body as the web vault's group dialog sends it. */
   const groupBody = (readOnly: boolean, users: Array<string | undefined>) => ({ name: 'Parents', externalId: null, collections: [{ id: shared, readOnly, hidePasswords: false, manage: false }], users });
   /** Nothing about the cipher reached `p`: checked after a change of p's own (a folder) has arrived, as messages to one socket keep their order. */
-  const nothingAbout = async (p: Person, id: string): Promise<void> => {
-    const folder = await call(t, p.token, 'POST', '/api/folders', { name: encryptType2('sentinel', randomBytes(64)) });
-    await p.hub.waitFor((n) => n.Type === 7 && String(n.Payload.Id).toLowerCase() === folder.body.id);
-    await expect(p.hub.waitFor((n) => String(n.Payload.Id ?? '').toLowerCase() === id, 50)).rejects.toThrow();
-  };
+  const nothingAbout = (p: Person, id: string): Promise<void> => nothingReaches(t, p, (n) => String(n.Payload.Id ?? '').toLowerCase() === id);
 
   beforeAll(async () => {
     t = await createTestApp({ ORG_GROUPS_ENABLED: 'true' });
     [owner, bob, carol, eve] = await Promise.all(['owner', 'bob', 'carol', 'eve'].map((n) => person(t, n))) as [Person, Person, Person, Person];
-    ({ orgId, orgKey } = await organization(t, owner));
-    shared = (await call(t, owner.token, 'GET', `/api/organizations/${orgId}/collections`)).body.data[0].id;
-    await call(t, owner.token, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: [bob.account.email, carol.account.email], type: 2, collections: [], groups: [] });
-    const members: Json[] = (await call(t, owner.token, 'GET', `/api/organizations/${orgId}/users`)).body.data;
-    for (const p of [bob, carol]) {
-      p.memberId = members.find((m) => m.email === p.account.email).id;
-      expect((await call(t, owner.token, 'POST', `/api/organizations/${orgId}/users/${p.memberId}/confirm`, { key: encryptType4(orgKey, p.account.publicKey) })).status).toBe(200);
-    }
+    const org = await createOrganization(t, owner, 'Family');
+    ({ id: orgId, key: orgKey, collectionId: shared } = org);
+    const memberId = await addMembers(t, owner, org, [bob, carol], { collections: [], groups: [] });
+    for (const p of [bob, carol]) p.memberId = memberId(p);
     const created = await call(t, owner.token, 'POST', '/api/ciphers/create', {
       cipher: { type: 2, name: encryptType2('Alarm code', orgKey), notes: encryptType2('1234', orgKey), secureNote: { type: 0 }, organizationId: orgId, reprompt: 0 },
       collectionIds: [shared],
     });
     expect(created.status).toBe(200);
     cipherId = created.body.id;
-    bobCli = new BwProfile(TLS_CERT);
-    await bobCli.login(t.baseUrl, bob.account.email, PASSWORD);
+    bobCli = await loginCli(t, bob.account);
   }, 240_000);
 
   afterAll(async () => {
@@ -210,7 +176,7 @@ describe('organization groups with ORG_GROUPS_ENABLED unset', () => {
     t = await createTestApp();
     const owner = await person(t, 'owner');
     try {
-      const { orgId } = await organization(t, owner);
+      const { id: orgId } = await createOrganization(t, owner, 'Family');
       const refused = await call(t, owner.token, 'POST', `/api/organizations/${orgId}/groups`, { name: 'Parents', collections: [], users: [] });
       expect(refused.status).toBe(400);
       expect(refused.body.message).toBe('Group support is disabled');
@@ -241,11 +207,9 @@ for (const [label, variable, createDatabase] of [['PostgreSQL', 'TEST_POSTGRES_U
       t = await createTestApp({ ORG_GROUPS_ENABLED: 'true', DATABASE_URL: db.url });
       const [owner, bob] = await Promise.all([person(t, 'owner'), person(t, 'bob')]);
       try {
-        const { orgId, orgKey } = await organization(t, owner);
-        const shared = (await call(t, owner.token, 'GET', `/api/organizations/${orgId}/collections`)).body.data[0].id;
-        await call(t, owner.token, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: [bob.account.email], type: 2 });
-        const bobMember = (await call(t, owner.token, 'GET', `/api/organizations/${orgId}/users`)).body.data.find((m: Json) => m.email === bob.account.email).id;
-        await call(t, owner.token, 'POST', `/api/organizations/${orgId}/users/${bobMember}/confirm`, { key: encryptType4(orgKey, bob.account.publicKey) });
+        const org = await createOrganization(t, owner, 'Family');
+        const { id: orgId, key: orgKey, collectionId: shared } = org;
+        const bobMember = (await addMembers(t, owner, org, [bob]))(bob);
         const group = await call(t, owner.token, 'POST', `/api/organizations/${orgId}/groups`, { name: 'Editors', collections: [{ id: shared, readOnly: false }], users: [bobMember] });
         expect(group.status).toBe(200);
         await bob.hub.waitFor((n) => n.Type === 4);

@@ -2,55 +2,23 @@
 // and enforced where bitwarden/server enforces them: Single organization on confirm and organization creation,
 // Require two-step login on confirm (and revoking members when turned on: the member's hub gets 6), and
 // "remove individual vault" on personal items created with the official CLI. Account recovery enrollment.
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { InviteTokenService } from '../../src/organizations/invite-token.service';
-import { createTestApp, TestApp, TLS_CERT } from '../support/app';
+import { createTestApp, TestApp } from '../support/app';
 import { BwProfile } from '../support/bw-cli';
-import { HubClient } from '../support/hub-client';
-import { createPbkdf2User, decodeJwtPayload, encryptType2, encryptType4, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-const PASSWORD = 'correct horse battery staple';
-
-interface Person { account: TestAccount; token: string; userId: string }
-interface Organization { id: string; key: Buffer; publicKey: string; collectionId: string }
+import { createMysqlDatabase, createPostgresDatabase, describeWithServices } from '../support/services';
+import {
+  call as callApi, connectHub, createOrganization as createOrg, Json, loginCli, newPerson, Organization, Person,
+} from '../support/org-harness';
+import { encryptType2, encryptType4, passwordLogin, WEB_VAULT } from '../support/test-crypto';
 
 describe('organization policies: Admin Console saves, member sync, enforcement', () => {
   let t: TestApp;
   let owner: Person;
 
-  const call = async (token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
-    const headers: Record<string, string> = {};
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`${t.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-
-  const person = async (name: string): Promise<Person> => {
-    const account = await createPbkdf2User(t.baseUrl, `${name}-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    const token = (await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    return { account, token, userId: String(decodeJwtPayload(token).sub) };
-  };
-
-  /** POST /api/organizations as the web vault builds it; the creator manages its first collection. */
-  const createOrganization = async (creator: Person, name: string): Promise<Organization> => {
-    const key = randomBytes(64);
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-    const publicKey = pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-    const created = await call(creator.token, 'POST', '/api/organizations', {
-      name, billingEmail: creator.account.email, planType: 0, key: encryptType4(key, creator.account.publicKey),
-      keys: { publicKey, encryptedPrivateKey: encryptType2(pair.privateKey.export({ type: 'pkcs8', format: 'der' }), key) },
-      collectionName: encryptType2('Shared', key),
-    });
-    expect(created.status).toBe(200);
-    const id = created.body.id as string;
-    const collectionId = (await call(creator.token, 'GET', `/api/organizations/${id}/collections`)).body.data[0].id as string;
-    return { id, key, publicKey, collectionId };
-  };
+  const call = (token: string | null, method: string, path: string, body?: unknown) => callApi(t, token, method, path, body);
+  const person = (name: string): Promise<Person> => newPerson(t, name);
+  const createOrganization = (creator: Person, name: string): Promise<Organization> => createOrg(t, creator, name);
 
   const memberId = async (org: Organization, admin: Person, email: string): Promise<string> =>
     ((await call(admin.token, 'GET', `/api/organizations/${org.id}/users`)).body.data as Json[]).find((m) => m.email === email).id;
@@ -153,9 +121,14 @@ describe('organization policies: Admin Console saves, member sync, enforcement',
     await join(org, owner, dave);
 
     expect((await putPolicy(owner, org, 3, true)).status).toBe(200);
-    const { confirmed } = await join(org, owner, carol);
+    // The automatic accept (no mail) meets the policy as the official accept does: carol's invitation waits (0).
+    const { id: carolMember, confirmed } = await join(org, owner, carol);
     expect(confirmed!.status).toBe(400);
-    expect(confirmed!.body.message).toBe(`${carol.account.email} cannot be confirmed until they leave all other organization vaults.`);
+    expect(((await call(owner.token, 'GET', `/api/organizations/${org.id}/users`)).body.data as Json[]).find((m) => m.id === carolMember)).toMatchObject({ status: 0 });
+    const { token: carolToken } = t.app.get(InviteTokenService).issue(org.id, carolMember, carol.account.email);
+    const refusedAccept = await call(carol.token, 'POST', `/api/organizations/${org.id}/users/${carolMember}/accept`, { token: carolToken });
+    expect(refusedAccept.status).toBe(400);
+    expect(refusedAccept.body.message).toBe('You cannot accept this invite until you leave all other organization vaults.');
     expect((await call(carol.token, 'GET', '/api/sync')).body.profile.organizations.map((o: Json) => o.id)).toEqual([other.id]);
 
     const created = await call(dave.token, 'POST', '/api/organizations', { name: 'Mine', billingEmail: dave.account.email, key: encryptType4(randomBytes(64), dave.account.publicKey) });
@@ -164,7 +137,7 @@ describe('organization policies: Admin Console saves, member sync, enforcement',
 
     // Leaving the other organization lets carol in.
     expect((await call(carol.token, 'POST', `/api/organizations/${other.id}/leave`)).status).toBe(200);
-    const carolMember = await memberId(org, owner, carol.account.email);
+    expect((await call(carol.token, 'POST', `/api/organizations/${org.id}/users/${carolMember}/accept`, { token: carolToken })).status).toBe(200);
     expect((await call(owner.token, 'POST', `/api/organizations/${org.id}/users/${carolMember}/confirm`, { key: encryptType4(org.key, carol.account.publicKey) })).status).toBe(200);
 
     // Account recovery: the policy requires Single organization, then dave enrolls with his master password.
@@ -186,7 +159,7 @@ describe('organization policies: Admin Console saves, member sync, enforcement',
     const admin = await person('policy-admin');
     await join(org, owner, erin);
     await join(org, owner, admin, 1);
-    const hub = await HubClient.connect(t.baseUrl, (await passwordLogin(t.baseUrl, erin.account, { ...WEB_VAULT, identifier: randomUUID() })).access_token);
+    const hub = await connectHub(t, erin.account);
     try {
       hub.clear();
       expect((await putPolicy(owner, org, 0, true)).status).toBe(200);
@@ -201,13 +174,40 @@ describe('organization policies: Admin Console saves, member sync, enforcement',
       expect(restored.status).toBe(400);
       expect(restored.body.message).toBe(`${erin.account.email} is not compliant with the two-step login policy.`);
 
+      // frank has no two-step login: the automatic accept is refused, his invitation waits and cannot be confirmed.
       const frank = await person('policy-frank');
-      const { confirmed } = await join(org, owner, frank);
+      const { id: frankMember, confirmed } = await join(org, owner, frank);
       expect(confirmed!.status).toBe(400);
-      expect(confirmed!.body.message).toBe('User does not have two-step login enabled.');
+      const listed = (await call(owner.token, 'GET', `/api/organizations/${org.id}/users`)).body.data as Json[];
+      expect(listed.find((m) => m.id === frankMember)).toMatchObject({ status: 0, twoFactorEnabled: false });
+      expect(listed.find((m) => m.email === admin.account.email)).toMatchObject({ twoFactorEnabled: false });
     } finally {
       await hub.stop();
     }
+  }, 60_000);
+
+  it('master password requirements: the login and verify-password answer the combined policy of the member\'s organizations', async () => {
+    // An owner of no other organization (the shared owner's earlier organizations have policies of their own).
+    const pwOwner = await person('policy-pw-owner');
+    const org = await createOrganization(pwOwner, 'Passwords');
+    const ivy = await person('policy-ivy');
+    await join(org, pwOwner, ivy);
+    const login = async (): Promise<Json> => (await passwordLogin(t.baseUrl, ivy.account, { ...WEB_VAULT, identifier: randomUUID() })) as Json;
+    expect((await login()).MasterPasswordPolicy).toEqual({ Object: 'masterPasswordPolicy' });
+
+    expect((await putPolicy(pwOwner, org, 1, true, { minComplexity: 3, minLength: 14, requireUpper: true, enforceOnLogin: true })).status).toBe(200);
+    expect((await login()).MasterPasswordPolicy).toEqual({
+      MinComplexity: 3, MinLength: 14, RequireLower: false, RequireUpper: true, RequireNumbers: false, RequireSpecial: false, EnforceOnLogin: true, Object: 'masterPasswordPolicy',
+    });
+    const verified = await call(ivy.token, 'POST', '/api/accounts/verify-password', { masterPasswordHash: ivy.account.masterPasswordHash });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toEqual({
+      minComplexity: 3, minLength: 14, requireLower: false, requireUpper: true, requireNumbers: false, requireSpecial: false, enforceOnLogin: true, object: 'masterPasswordPolicy',
+    });
+    // The owner is bound too (no role is exempt); turned off, nobody is.
+    expect((await call(pwOwner.token, 'POST', '/api/accounts/verify-password', { masterPasswordHash: pwOwner.account.masterPasswordHash })).body).toMatchObject({ minLength: 14 });
+    expect((await putPolicy(pwOwner, org, 1, false, { minLength: 14 })).status).toBe(200);
+    expect((await login()).MasterPasswordPolicy).toEqual({ Object: 'masterPasswordPolicy' });
   }, 60_000);
 
   it('remove individual vault: the official CLI cannot create a personal item for a member, but creates an organization item', async () => {
@@ -216,8 +216,7 @@ describe('organization policies: Admin Console saves, member sync, enforcement',
     await join(org, owner, gina);
     expect((await putPolicy(owner, org, 5, true)).status).toBe(200);
 
-    const cli = new BwProfile(TLS_CERT);
-    await cli.login(t.baseUrl, gina.account.email, PASSWORD);
+    const cli = await loginCli(t, gina.account);
     const login = { type: 1, notes: null, favorite: false, fields: [], reprompt: 0, login: { username: 'gina', password: 'hunter2', totp: null, uris: [] } };
     const personal = await cli.run(['create', 'item', BwProfile.encode({ ...login, name: 'Mine', organizationId: null })]);
     expect(personal.code).not.toBe(0);
@@ -233,3 +232,34 @@ describe('organization policies: Admin Console saves, member sync, enforcement',
     expect(ownerItem.status).toBe(200);
   }, 120_000);
 });
+
+// Two first saves of one policy type at once: on PostgreSQL and MySQL/MariaDB (SQLite serialises every transaction)
+// both see no row and insert; the unique index on organization and type used to answer the second one 500.
+for (const [variable, label, createDatabase] of [
+  ['TEST_POSTGRES_URL', 'PostgreSQL', createPostgresDatabase],
+  ['TEST_MYSQL_URL', 'MySQL/MariaDB', createMysqlDatabase],
+] as const) {
+  describeWithServices([variable], `concurrent first saves of a policy on ${label}`, () => {
+    let t: TestApp;
+    let drop: (() => Promise<void>) | undefined;
+    afterAll(async () => {
+      await t?.close();
+      await drop?.();
+    });
+
+    it('every PUT answers 200 and one row per type is stored', async () => {
+      const db = await createDatabase();
+      drop = db.drop;
+      t = await createTestApp({ DATABASE_URL: db.url });
+      const owner = await newPerson(t, 'race-owner');
+      const org = await createOrg(t, owner, 'Race');
+      for (const type of [2, 6, 10]) {
+        const saves = await Promise.all(Array.from({ length: 6 }, (_unused, i) =>
+          callApi(t, owner.token, 'PUT', `/api/organizations/${org.id}/policies/${type}`, { policy: { type, enabled: i % 2 === 0, data: null }, metadata: {} })));
+        expect(saves.map((r) => [r.status, r.status === 200 ? null : r.body])).toEqual(saves.map(() => [200, null]));
+      }
+      const listed = await callApi(t, owner.token, 'GET', `/api/organizations/${org.id}/policies`);
+      expect((listed.body.data as Json[]).map((p) => p.type).sort()).toEqual([10, 2, 6]);
+    }, 120_000);
+  });
+}

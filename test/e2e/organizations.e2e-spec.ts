@@ -1,40 +1,13 @@
 // Organizations, first slice: create an organization the way the web vault does, and see it through sync, the
 // official CLI and the hub; owner-only routes, deletion with the master password, leaving, ORG_CREATION_USERS.
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createTestApp, TestApp, TLS_CERT } from '../support/app';
+import { randomUUID } from 'node:crypto';
+import { createTestApp, TestApp } from '../support/app';
 import { BwProfile } from '../support/bw-cli';
-import { HubClient } from '../support/hub-client';
+import { call, connectHub, Json, loginCli, newPerson, organizationRequest, PASSWORD } from '../support/org-harness';
 import {
   createPbkdf2User, decodeJwtPayload, decryptType2Text, decryptType4, encryptType2, encryptType4, passwordLogin, TestAccount, WEB_VAULT,
 } from '../support/test-crypto';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-const PASSWORD = 'correct horse battery staple';
-
-async function call(t: TestApp, token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${t.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** The body of POST /api/organizations as the web vault builds it, with the keys it would make. */
-function organizationRequest(account: TestAccount, name: string, collectionName: string): { body: Record<string, unknown>; orgKey: Buffer } {
-  const orgKey = randomBytes(64);
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-  return {
-    orgKey,
-    body: {
-      name, billingEmail: account.email, planType: 0, key: encryptType4(orgKey, account.publicKey),
-      keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
-      collectionName: encryptType2(collectionName, orgKey), initiationPath: 'New organization', paymentMethodType: null, additionalSeats: 0,
-    },
-  };
-}
 
 describe('organizations: create, read, sync, CLI, hub', () => {
   let t: TestApp;
@@ -44,10 +17,8 @@ describe('organizations: create, read, sync, CLI, hub', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    owner = await createPbkdf2User(t.baseUrl, `org-owner-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    ownerToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const outsider = await createPbkdf2User(t.baseUrl, `org-outsider-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    outsiderToken = (await passwordLogin(t.baseUrl, outsider, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    ({ account: owner, token: ownerToken } = await newPerson(t, 'org-owner'));
+    ({ token: outsiderToken } = await newPerson(t, 'org-outsider'));
   }, 60_000);
 
   afterAll(async () => {
@@ -62,8 +33,7 @@ describe('organizations: create, read, sync, CLI, hub', () => {
   });
 
   it('create: the owner gets the organization in sync with a key only their private key opens, and a first collection they manage; SyncOrgKeys reaches their other device', async () => {
-    const hubToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    const hub = await connectHub(t, owner);
     try {
       const { body, orgKey } = organizationRequest(owner, 'Family', 'Shared logins');
       const created = await call(t, ownerToken, 'POST', '/api/organizations', body);
@@ -154,13 +124,11 @@ describe('organizations: create, read, sync, CLI, hub', () => {
   });
 
   it('the official CLI lists the organization and its collections', async () => {
-    const member = await createPbkdf2User(t.baseUrl, `org-cli-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    const token = (await passwordLogin(t.baseUrl, member, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    const { account: member, token } = await newPerson(t, 'org-cli');
     const { body } = organizationRequest(member, 'CLI family', 'Streaming');
     const orgId = (await call(t, token, 'POST', '/api/organizations', body)).body.id as string;
 
-    const cli = new BwProfile(TLS_CERT);
-    await cli.login(t.baseUrl, member.email, PASSWORD);
+    const cli = await loginCli(t, member);
     const organizations = await cli.json<Array<{ id: string; name: string; type: number; status: number }>>(['list', 'organizations']);
     expect(organizations).toEqual([expect.objectContaining({ id: orgId, name: 'CLI family', type: 0, status: 2 })]);
     const orgCollections = await cli.json<Array<{ name: string; organizationId: string }>>(['list', 'org-collections', '--organizationid', orgId]);
@@ -182,10 +150,8 @@ describe('organization members: invite, confirm with the official CLI, revoke, r
 
   beforeAll(async () => {
     t = await createTestApp();
-    owner = await createPbkdf2User(t.baseUrl, `members-owner-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    ownerToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    bob = await createPbkdf2User(t.baseUrl, `members-bob-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    bobToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    ({ account: owner, token: ownerToken } = await newPerson(t, 'members-owner'));
+    ({ account: bob, token: bobToken } = await newPerson(t, 'members-bob'));
     bobId = String(decodeJwtPayload(bobToken).sub);
     const request = organizationRequest(owner, 'Household', 'Everyone');
     orgKey = request.orgKey;
@@ -221,11 +187,9 @@ describe('organization members: invite, confirm with the official CLI, revoke, r
   });
 
   it('the official CLI lists the members and confirms bob; bob is told (6) and his key opens the organization key', async () => {
-    const hubToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    const hub = await connectHub(t, bob);
     try {
-      const cli = new BwProfile(TLS_CERT);
-      await cli.login(t.baseUrl, owner.email, PASSWORD);
+      const cli = await loginCli(t, owner);
       const listed = await cli.json<Array<{ email: string; id: string; status: number; type: number }>>(['list', 'org-members', '--organizationid', orgId]);
       expect(listed.map((m) => m.email).sort()).toEqual((await members()).map((m) => m.email).sort());
       const bobMember = listed.find((m) => m.email === bob.email)!;
@@ -249,8 +213,7 @@ describe('organization members: invite, confirm with the official CLI, revoke, r
   }, 120_000);
 
   it('revoke takes the organization away (6), restore gives it back as confirmed, remove ends it (6); the last owner stays', async () => {
-    const hubToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    const hub = await connectHub(t, bob);
     try {
       const bobMember = await memberOf(bob.email);
       hub.clear();
@@ -300,10 +263,8 @@ describe('collections: the official CLI creates, edits and deletes them; members
 
   beforeAll(async () => {
     t = await createTestApp();
-    owner = await createPbkdf2User(t.baseUrl, `coll-owner-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    ownerToken = (await passwordLogin(t.baseUrl, owner, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    bob = await createPbkdf2User(t.baseUrl, `coll-bob-${randomUUID()}@example.com`, PASSWORD, 5_000);
-    bobToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
+    ({ account: owner, token: ownerToken } = await newPerson(t, 'coll-owner'));
+    ({ account: bob, token: bobToken } = await newPerson(t, 'coll-bob'));
     const request = organizationRequest(owner, 'Team', 'General');
     orgKey = request.orgKey;
     orgId = (await call(t, ownerToken, 'POST', '/api/organizations', request.body)).body.id as string;
@@ -317,8 +278,7 @@ describe('collections: the official CLI creates, edits and deletes them; members
   });
 
   it('create with the CLI (the owner manages it), grant bob read-only access (bob told), rename, delete (bob told, gone)', async () => {
-    const cli = new BwProfile(TLS_CERT);
-    await cli.login(t.baseUrl, owner.email, PASSWORD);
+    const cli = await loginCli(t, owner);
     const created = await cli.json<{ id: string; name: string }>(['create', 'org-collection', '--organizationid', orgId, BwProfile.encode({ organizationId: orgId, name: 'Streaming', externalId: null, groups: [] })]);
     expect(created.name).toBe('Streaming');
     const details = await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/collections/${created.id}/details`);
@@ -326,8 +286,7 @@ describe('collections: the official CLI creates, edits and deletes them; members
     expect(decryptType2Text(details.body.name, orgKey)).toBe('Streaming');
     expect((await cli.json<Array<{ name: string }>>(['list', 'org-collections', '--organizationid', orgId])).map((c) => c.name).sort()).toEqual(['General', 'Streaming']);
 
-    const hubToken = (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token;
-    const hub = await HubClient.connect(t.baseUrl, hubToken);
+    const hub = await connectHub(t, bob);
     try {
       const users = [...details.body.users, { id: bobMemberId, readOnly: true, hidePasswords: false, manage: false }];
       const granted = await call(t, ownerToken, 'PUT', `/api/organizations/${orgId}/collections/${created.id}`, { name: details.body.name, externalId: null, groups: [], users });
@@ -359,7 +318,7 @@ describe('collections: the official CLI creates, edits and deletes them; members
     const ownerMemberId = ((await call(t, ownerToken, 'GET', `/api/organizations/${orgId}/users`)).body.data as Json[]).find((m) => m.email === owner.email).id;
     const first = (await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name })).body.id as string;
     const second = (await call(t, ownerToken, 'POST', `/api/organizations/${orgId}/collections`, { name })).body.id as string;
-    const hub = await HubClient.connect(t.baseUrl, (await passwordLogin(t.baseUrl, bob, { ...WEB_VAULT, identifier: randomUUID() })).access_token);
+    const hub = await connectHub(t, bob);
     try {
       const bulk = `/api/organizations/${orgId}/collections/bulk-access`;
       expect((await call(t, ownerToken, 'POST', bulk, { collectionIds: [first, randomUUID()], users: [{ id: bobMemberId, readOnly: true }] })).status).toBe(404);

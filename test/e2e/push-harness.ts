@@ -1,5 +1,6 @@
 // TEST CODE ONLY: accounts with a mobile device registered at the relay stand-in, and a small API client.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { apiCall, Json } from '../support/api';
 import { TestApp } from '../support/app';
 import { encString } from '../support/seed';
 import { RelayStandIn } from '../stand-ins/relay-stand-in';
@@ -28,17 +29,12 @@ export interface PushUser {
   mobile: Session & { pushToken: string };
 }
 
-/** Parsed JSON of a response: tests read it freely and assert on it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+export type { Json };
 
 export interface Res { status: number; body: Json; text: string }
 
 export async function api(baseUrl: string, token: string | null, method: string, path: string, body?: unknown): Promise<Res> {
-  const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await apiCall(baseUrl, token, method, path, body);
   const text = await res.text();
   let parsed: Json;
   try {

@@ -1,12 +1,12 @@
 // Organization changes at the relay stand-in: one send per member who can see the item and has a phone,
 // nobody else; the fan-out written as a few rows with the change and expanded by the worker; a burst
 // coalesces per member (issue 15, notifications.md §10.10).
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { PushOutboxEntity } from '../../src/db/entities';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createTestApp, TestApp } from '../support/app';
 import { RelayStandIn } from '../stand-ins/relay-stand-in';
-import { encryptType2, encryptType4, loginCipherRequest } from '../support/test-crypto';
+import { addMembers, createOrganization } from '../support/org-harness';
+import { encryptType2, loginCipherRequest } from '../support/test-crypto';
 import { api, Json, micros, newPushUser, PushUser, sleep } from './push-harness';
 
 describe('push relay: organization changes reach each member with a phone once', () => {
@@ -38,22 +38,10 @@ describe('push relay: organization changes reach each member with a phone once',
     t = await createTestApp(relay.env());
     [owner, bob, carol, frank, eve] = await Promise.all([1, 2, 3, 4, 5].map(() => newPushUser(t, relay))) as [PushUser, PushUser, PushUser, PushUser, PushUser];
     dave = await newPushUser(t, relay, { mobile: false });
-    orgKey = randomBytes(64);
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-    const created = await api(t.baseUrl, owner.web.accessToken, 'POST', '/api/organizations', {
-      name: 'Family', billingEmail: owner.account.email, key: encryptType4(orgKey, owner.account.publicKey), collectionName: encryptType2('Shared', orgKey),
-      keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
-    });
-    expect(created.status).toBe(200);
-    orgId = created.body.id;
-    shared = (await api(t.baseUrl, owner.web.accessToken, 'GET', `/api/organizations/${orgId}/collections`)).body.data[0].id;
-    const people = [bob, carol, dave, frank];
-    expect((await api(t.baseUrl, owner.web.accessToken, 'POST', `/api/organizations/${orgId}/users/invite`, { emails: people.map((p) => p.account.email), type: 2 })).status).toBe(200);
-    const members: Json[] = (await api(t.baseUrl, owner.web.accessToken, 'GET', `/api/organizations/${orgId}/users`)).body.data;
-    const memberId = (p: PushUser): string => members.find((m) => m.email === p.account.email).id;
-    for (const p of people) {
-      expect((await api(t.baseUrl, owner.web.accessToken, 'POST', `/api/organizations/${orgId}/users/${memberId(p)}/confirm`, { key: encryptType4(orgKey, p.account.publicKey) })).status).toBe(200);
-    }
+    const admin = { account: owner.account, token: owner.web.accessToken };
+    const org = await createOrganization(t, admin, 'Family');
+    ({ id: orgId, key: orgKey, collectionId: shared } = org);
+    const memberId = await addMembers(t, admin, org, [bob, carol, dave, frank]);
     expect((await api(t.baseUrl, owner.web.accessToken, 'PUT', `/api/organizations/${orgId}/collections/${shared}`, {
       name: encryptType2('Shared', orgKey),
       users: [{ id: memberId(owner), manage: true }, { id: memberId(bob) }, { id: memberId(carol), readOnly: true }, { id: memberId(dave) }],

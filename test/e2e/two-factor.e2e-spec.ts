@@ -11,7 +11,7 @@ import { IncompleteTwoFactorJob } from '../../src/two-factor/incomplete-two-fact
 import { capturedLogs, createTestApp, TestApp, TLS_CERT } from '../support/app';
 import { BwCliVersion, BwProfile } from '../support/bw-cli';
 import { createMysqlDatabase, createPostgresDatabase, describeWithServices, TestDatabase } from '../support/services';
-import { TestSmtpServer } from '../support/smtp-server';
+import { ReceivedMail, TestSmtpServer } from '../support/smtp-server';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { createPbkdf2User, decodeJwtPayload, passwordLogin, TestAccount, WEB_VAULT } from '../support/test-crypto';
 
@@ -43,6 +43,8 @@ function base32(text: string): Buffer {
   return Buffer.from(out);
 }
 const stepNow = (): number => Math.floor(Date.now() / 30_000);
+/** The mails to `email` other than "New Device Logged In" (each device's first completed login sends one). */
+const codeMails = (smtp: TestSmtpServer, email: string): ReceivedMail[] => smtp.mailsTo(email).filter((mail) => !mail.subject.startsWith('New Device Logged In'));
 function totp(key: string, step = stepNow()): string {
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(step));
@@ -303,7 +305,7 @@ describe('two-step login', () => {
     expect(got.body).toEqual({ enabled: false, email: null, userVerificationToken: expect.any(String), object: 'twoFactorEmail' });
     const uvt = keep(got.body.userVerificationToken as string);
     expect((await call(m.token, 'POST', '/api/two-factor/send-email', { email: m.account.email, userVerificationToken: uvt })).status).toBe(200);
-    const setupMail = await smtp.waitFor('the setup code', () => smtp.mailsTo(m.account.email).find((mail) => mail.subject.includes('Setup Code')));
+    const setupMail = await smtp.waitFor('the setup code', () => codeMails(smtp, m.account.email).find((mail) => mail.subject.includes('Setup Code')));
     const setupCode = keep(/^(\d{6})$/m.exec(setupMail.text)?.[1]);
     expect(setupCode).toMatch(/^\d{6}$/);
     expect((await call(m.token, 'PUT', '/api/two-factor/email', { email: m.account.email, token: '000000', userVerificationToken: uvt })).status).toBe(400);
@@ -320,9 +322,9 @@ describe('two-step login', () => {
     });
     // send-email-login: the password, or the challenge's session token; a wrong password is refused.
     expect((await call(null, 'POST', '/api/two-factor/send-email-login', { email: m.account.email, masterPasswordHash: 'wrong' })).body.message).toBe('Cannot send two-factor email.');
-    const before = smtp.mailsTo(m.account.email).length;
+    const before = codeMails(smtp, m.account.email).length;
     expect((await call(null, 'POST', '/api/two-factor/send-email-login', { email: m.account.email, ssoEmail2FaSessionToken: challenge.body.SsoEmail2faSessionToken })).status).toBe(200);
-    const loginMail = await smtp.waitFor('the login code', () => smtp.mailsTo(m.account.email).length > before && smtp.mailsTo(m.account.email).at(-1));
+    const loginMail = await smtp.waitFor('the login code', () => codeMails(smtp, m.account.email).length > before && codeMails(smtp, m.account.email).at(-1));
     expect(loginMail.subject).toContain('Two-step Login Verification Code');
     const code = keep(/^(\d{6})$/m.exec(loginMail.text)?.[1]);
     expect((await login(m.account, device, { twoFactorProvider: '1', twoFactorToken: code! })).status).toBe(200);
@@ -330,9 +332,9 @@ describe('two-step login', () => {
     expect((await login(m.account, device, { twoFactorProvider: '1', twoFactorToken: code! })).status).toBe(400);
 
     // EMAIL_ATTEMPTS_LIMIT (3): three wrong entries void the code.
-    const count = smtp.mailsTo(m.account.email).length;
+    const count = codeMails(smtp, m.account.email).length;
     expect((await call(null, 'POST', '/api/two-factor/send-email-login', { email: m.account.email, masterPasswordHash: m.account.masterPasswordHash })).status).toBe(200);
-    const voided = keep(/^(\d{6})$/m.exec((await smtp.waitFor('another code', () => smtp.mailsTo(m.account.email).length > count && smtp.mailsTo(m.account.email).at(-1))).text)?.[1]);
+    const voided = keep(/^(\d{6})$/m.exec((await smtp.waitFor('another code', () => codeMails(smtp, m.account.email).length > count && codeMails(smtp, m.account.email).at(-1))).text)?.[1]);
     const wrong = voided === '111111' ? '222222' : '111111';
     for (let i = 0; i < 3; i++) expect((await login(m.account, device, { twoFactorProvider: '1', twoFactorToken: wrong })).status).toBe(400);
     expect((await login(m.account, device, { twoFactorProvider: '1', twoFactorToken: voided! })).status).toBe(400);
@@ -345,11 +347,11 @@ describe('two-step login', () => {
 
   it('emailed OTP (request-otp, verify-otp) proves the user instead of the master password', async () => {
     const m = await member();
-    const before = smtp.mailsTo(m.account.email).length;
+    const before = codeMails(smtp, m.account.email).length;
     expect((await call(m.token, 'POST', '/api/accounts/request-otp')).status).toBe(200);
     // At most one every 30 seconds.
     expect((await call(m.token, 'POST', '/api/accounts/request-otp')).body.message).toMatch(/^Please wait \d+ seconds/);
-    const mail = await smtp.waitFor('the OTP', () => smtp.mailsTo(m.account.email).length > before && smtp.mailsTo(m.account.email).at(-1));
+    const mail = await smtp.waitFor('the OTP', () => codeMails(smtp, m.account.email).length > before && codeMails(smtp, m.account.email).at(-1));
     expect(mail.subject).toContain('Verification Code');
     const otp = keep(/^(\d{6})$/m.exec(mail.text)?.[1])!;
     const got = await call(m.token, 'POST', '/api/two-factor/get-authenticator', { otp });
@@ -399,7 +401,7 @@ describe('two-step login', () => {
     expect(await t.app.get(IncompleteTwoFactorJob).runOnce()).toBe(0);
     await db.getRepository(TwoFactorIncompleteEntity).update({ userId: m.userId }, { loginTime: new Date(Date.now() - 10 * 60_000) });
     expect(await t.app.get(IncompleteTwoFactorJob).runOnce()).toBeGreaterThanOrEqual(1);
-    const mail = await smtp.waitFor('the incomplete-login mail', () => smtp.mailsTo(m.account.email).find((x) => x.subject.includes('Incomplete Two-Step Login')));
+    const mail = await smtp.waitFor('the incomplete-login mail', () => codeMails(smtp, m.account.email).find((x) => x.subject.includes('Incomplete Two-Step Login')));
     expect(mail.text).toContain('127.0.0.1');
     expect(await db.getRepository(TwoFactorIncompleteEntity).findBy({ userId: m.userId })).toEqual([]);
   });
@@ -474,7 +476,7 @@ describe.each<BwCliVersion>(['2026.6.0', '2026.9.0'])('official CLI %s with two-
     } else {
       const got = await api(token, 'POST', '/api/two-factor/get-email', { masterPasswordHash: account.masterPasswordHash });
       await api(token, 'POST', '/api/two-factor/send-email', { email: account.email, userVerificationToken: got.userVerificationToken });
-      const mail = await smtp.waitFor('the setup code', () => smtp.mailsTo(account.email).at(-1));
+      const mail = await smtp.waitFor('the setup code', () => codeMails(smtp, account.email).at(-1));
       await api(token, 'PUT', '/api/two-factor/email', { email: account.email, token: /^(\d{6})$/m.exec(mail.text)?.[1], userVerificationToken: got.userVerificationToken });
     }
     return { account, key, token, userId: String(decodeJwtPayload(token).sub) };
@@ -515,11 +517,11 @@ describe.each<BwCliVersion>(['2026.6.0', '2026.9.0'])('official CLI %s with two-
     const { account } = await accountWith('email');
     const cli = new BwProfile(TLS_CERT, version);
     await cli.run(['config', 'server', t.baseUrl]);
-    const before = smtp.mailsTo(account.email).length;
+    const before = codeMails(smtp, account.email).length;
     const first = await cli.run(['login', account.email, PASSWORD, '--method', '1']);
     expect(first.code).toBe(1);
     expect(`${first.stdout}\n${first.stderr}`).toMatch(/Code is required/);
-    const mail = await smtp.waitFor('the login code', () => smtp.mailsTo(account.email).length > before && smtp.mailsTo(account.email).at(-1));
+    const mail = await smtp.waitFor('the login code', () => codeMails(smtp, account.email).length > before && codeMails(smtp, account.email).at(-1));
     expect(mail.subject).toContain('Two-step Login Verification Code');
     const code = /^(\d{6})$/m.exec(mail.text)?.[1];
     const ok = await cli.run(['login', account.email, PASSWORD, '--method', '1', '--code', code!, '--raw']);

@@ -2,26 +2,25 @@
 // entities and the migrations agree, and the whole app over HTTP: accounts, folders, ciphers (one larger than
 // MySQL's TEXT), sync, the hub, mobile push through the relay stand-in, an organization with a member, a
 // collection, a group and organization items, and deletions cascading.
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { MIGRATIONS } from '../../migrations';
 import { MysqlLongText1796840100000 } from '../../migrations/1796840100000-MysqlLongText';
 import { loadConfig } from '../../src/config/app-config';
-import { createDataSource, dataSourceOptions, withMysqlLongText } from '../../src/db/data-source';
+import { dataSourceOptions, withMysqlLongText } from '../../src/db/data-source';
 import { runMigrations } from '../../src/db/migrate';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createTestApp, TestApp } from '../support/app';
+import { apiJson, Json } from '../support/api';
 import { HubClient } from '../support/hub-client';
+import { migrateConcurrently, migrateUpDownUp } from '../support/migration-checks';
+import { organizationRequest } from '../support/org-harness';
 import { createMysqlDatabase, describeWithServices, TestDatabase } from '../support/services';
 import { RelayStandIn } from '../stand-ins/relay-stand-in';
 import { ANDROID, login, newPushToken, Session } from '../e2e/push-harness';
 import {
   createLoginItem, createPbkdf2User, decodeJwtPayload, decryptType2Text, encryptType2, encryptType4, loginCipherRequest, passwordLogin, TestAccount, WEB_VAULT,
 } from '../support/test-crypto';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 const TABLES = ['users', 'devices', 'folders', 'ciphers', 'folder_ciphers', 'favorites', 'auth_requests', 'push_outbox', 'organizations', 'memberships', 'collections'];
 
@@ -46,52 +45,32 @@ describeWithServices(['TEST_MYSQL_URL'], 'MySQL', () => {
     });
 
     it('apply on an empty database, revert to zero, apply again; a second run applies nothing', async () => {
-      const { config } = loadConfig({ DATABASE_URL: db.url, DATA_FOLDER: '/tmp/unused-vault-mysql' });
-      expect(config.database.type).toBe('mysql');
-      const ds = createDataSource(config);
-      await ds.initialize();
-      const tables = async (): Promise<string[]> =>
-        ((await ds.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as Array<{ name: string }>).map((t) => t.name);
-      try {
-        expect(await runMigrations(ds)).toHaveLength(MIGRATIONS.length);
-        expect(await tables()).toEqual(expect.arrayContaining(TABLES));
-        // Timestamps are fixed-width RFC 3339 text; booleans are TINYINT(1); text is LONGTEXT; every table is InnoDB (foreign keys, transactions) in utf8mb4.
-        const columns = (await ds.query(
-          "SELECT column_name AS name, column_type AS type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name IN ('ciphers', 'users') AND column_name IN ('revision_date', 'id', 'enabled', 'data')",
-        )) as Array<{ name: string; type: string }>;
-        expect(Object.fromEntries(columns.map((c) => [c.name, c.type.toLowerCase()]))).toEqual({ id: 'varchar(36)', revision_date: 'varchar(32)', enabled: 'tinyint(1)', data: 'longtext' });
-        expect(await ds.query("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND data_type = 'text'")).toEqual([]);
-        const engines = (await ds.query(
-          "SELECT DISTINCT engine, table_collation AS collation FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
-        )) as Array<{ engine: string; collation: string }>;
-        expect(engines.map((e) => [e.engine, e.collation.split('_')[0]])).toEqual([['InnoDB', 'utf8mb4']]);
-        const names = (await ds.query(
-          'SELECT LOWER(table_name) AS name FROM information_schema.tables WHERE table_schema = DATABASE() UNION SELECT LOWER(column_name) FROM information_schema.columns WHERE table_schema = DATABASE()',
-        )) as Array<{ name: string }>;
-        expect(names.map((n) => n.name).filter((n) => MYSQL8_RESERVED.includes(n))).toEqual([]);
-
-        expect(await runMigrations(ds)).toEqual([]);
-        for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'each' });
-        expect(await tables()).toEqual(['migrations']);
-        expect(await runMigrations(ds)).toHaveLength(MIGRATIONS.length);
-        expect(await tables()).toEqual(expect.arrayContaining(TABLES));
-      } finally {
-        await ds.destroy();
-      }
+      await migrateUpDownUp(db.url, 'mysql', '/tmp/unused-vault-mysql', {
+        tables: TABLES,
+        listTables: async (ds) =>
+          ((await ds.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as Array<{ name: string }>).map((t) => t.name),
+        checkSchema: async (ds) => {
+          // Timestamps are fixed-width RFC 3339 text; booleans are TINYINT(1); text is LONGTEXT; every table is InnoDB (foreign keys, transactions) in utf8mb4.
+          const columns = (await ds.query(
+            "SELECT column_name AS name, column_type AS type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name IN ('ciphers', 'users') AND column_name IN ('revision_date', 'id', 'enabled', 'data')",
+          )) as Array<{ name: string; type: string }>;
+          expect(Object.fromEntries(columns.map((c) => [c.name, c.type.toLowerCase()]))).toEqual({ id: 'varchar(36)', revision_date: 'varchar(32)', enabled: 'tinyint(1)', data: 'longtext' });
+          expect(await ds.query("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND data_type = 'text'")).toEqual([]);
+          const engines = (await ds.query(
+            "SELECT DISTINCT engine, table_collation AS collation FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
+          )) as Array<{ engine: string; collation: string }>;
+          expect(engines.map((e) => [e.engine, e.collation.split('_')[0]])).toEqual([['InnoDB', 'utf8mb4']]);
+          const names = (await ds.query(
+            'SELECT LOWER(table_name) AS name FROM information_schema.tables WHERE table_schema = DATABASE() UNION SELECT LOWER(column_name) FROM information_schema.columns WHERE table_schema = DATABASE()',
+          )) as Array<{ name: string }>;
+          expect(names.map((n) => n.name).filter((n) => MYSQL8_RESERVED.includes(n))).toEqual([]);
+        },
+        checkReverted: (left) => expect(left).toEqual(['migrations']),
+      });
     }, 120_000);
 
     it('two instances migrating at once: GET_LOCK lets exactly one apply each migration', async () => {
-      const fresh = await createMysqlDatabase();
-      const { config } = loadConfig({ DATABASE_URL: fresh.url, DATA_FOLDER: '/tmp/unused-vault-mysql' });
-      const [a, b] = [createDataSource(config), createDataSource(config)];
-      try {
-        await Promise.all([a.initialize(), b.initialize()]);
-        const [ranA, ranB] = await Promise.all([runMigrations(a), runMigrations(b)]);
-        expect([...ranA, ...ranB].sort()).toEqual(MIGRATIONS.map((m) => (m as unknown as { name: string }).name).sort());
-      } finally {
-        await Promise.all([a.destroy(), b.destroy()]);
-        await fresh.drop();
-      }
+      await migrateConcurrently(createMysqlDatabase, '/tmp/unused-vault-mysql');
     }, 120_000);
 
     it('entities and migrations agree (what `typeorm migration:generate --check` does)', async () => {
@@ -155,13 +134,7 @@ describeWithServices(['TEST_MYSQL_URL'], 'MySQL', () => {
     let orgKey: Buffer;
     let membershipId: string;
 
-    const call = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
-      const res = await fetch(`${t.baseUrl}${path}`, {
-        method, headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const call = (token: string, method: string, path: string, body?: unknown) => apiJson(t.baseUrl, token, method, path, body);
 
     beforeAll(async () => {
       db = await createMysqlDatabase();
@@ -279,12 +252,9 @@ describeWithServices(['TEST_MYSQL_URL'], 'MySQL', () => {
     });
 
     it('organization: create, invite and confirm a member, a collection, an item created into it; the member sees it in sync; hard delete', async () => {
-      orgKey = randomBytes(64);
-      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-      const created = await call(ownerToken, 'POST', '/api/organizations', {
-        name: 'Family', billingEmail: owner.email, planType: 0, key: encryptType4(orgKey, owner.publicKey), collectionName: encryptType2('Shared', orgKey),
-        keys: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), encryptedPrivateKey: encryptType2(privateKey.export({ type: 'pkcs8', format: 'der' }), orgKey) },
-      });
+      const request = organizationRequest(owner, 'Family', 'Shared');
+      orgKey = request.orgKey;
+      const created = await call(ownerToken, 'POST', '/api/organizations', request.body);
       expect(created.status).toBe(200);
       // Booleans read back as booleans (TINYINT(1) on MySQL), defaults included.
       expect(created.body).toMatchObject({ object: 'organization', name: 'Family', hasPublicAndPrivateKeys: true, limitCollectionCreation: false, allowAdminAccessToAllCollectionItems: true });

@@ -1,11 +1,8 @@
 import { apiCall } from '../support/api';
 import { randomUUID } from 'node:crypto';
-import { MIGRATIONS } from '../../migrations';
-import { loadConfig } from '../../src/config/app-config';
-import { createDataSource } from '../../src/db/data-source';
-import { runMigrations } from '../../src/db/migrate';
 import { createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
+import { migrateConcurrently, migrateUpDownUp } from '../support/migration-checks';
 import { createPostgresDatabase, describeWithServices } from '../support/services';
 import {
   createLoginItem, createPbkdf2User, decodeJwtPayload, encryptType2, loginCipherRequest, passwordLogin, TestAccount, WEB_VAULT,
@@ -24,42 +21,23 @@ describeWithServices(['TEST_POSTGRES_URL'], 'PostgreSQL', () => {
     });
 
     it('apply on an empty database, revert to zero, apply again; a second run applies nothing', async () => {
-      const { config } = loadConfig({ DATABASE_URL: db.url, DATA_FOLDER: '/tmp/unused-vault-pg' });
-      expect(config.database.type).toBe('postgres');
-      const ds = createDataSource(config);
-      await ds.initialize();
-      const tables = async (): Promise<string[]> =>
-        ((await ds.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) as Array<{ table_name: string }>).map((t) => t.table_name);
-      try {
-        expect(await runMigrations(ds)).toHaveLength(MIGRATIONS.length);
-        expect(await tables()).toEqual(expect.arrayContaining(TABLES));
-        // Timestamps are fixed-width RFC 3339 text; booleans are real booleans.
-        const columns = (await ds.query(
-          "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'ciphers' AND column_name IN ('revision_date', 'id')",
-        )) as Array<{ column_name: string; data_type: string; character_maximum_length: number }>;
-        expect(Object.fromEntries(columns.map((c) => [c.column_name, [c.data_type, c.character_maximum_length]]))).toEqual({ id: ['character varying', 36], revision_date: ['character varying', 32] });
-        expect(await runMigrations(ds)).toEqual([]);
-        for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration({ transaction: 'each' });
-        expect((await tables()).filter((t) => TABLES.includes(t))).toEqual([]);
-        expect(await runMigrations(ds)).toHaveLength(MIGRATIONS.length);
-        expect(await tables()).toEqual(expect.arrayContaining(TABLES));
-      } finally {
-        await ds.destroy();
-      }
+      await migrateUpDownUp(db.url, 'postgres', '/tmp/unused-vault-pg', {
+        tables: TABLES,
+        listTables: async (ds) =>
+          ((await ds.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) as Array<{ table_name: string }>).map((t) => t.table_name),
+        checkSchema: async (ds) => {
+          // Timestamps are fixed-width RFC 3339 text; booleans are real booleans.
+          const columns = (await ds.query(
+            "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'ciphers' AND column_name IN ('revision_date', 'id')",
+          )) as Array<{ column_name: string; data_type: string; character_maximum_length: number }>;
+          expect(Object.fromEntries(columns.map((c) => [c.column_name, [c.data_type, c.character_maximum_length]]))).toEqual({ id: ['character varying', 36], revision_date: ['character varying', 32] });
+        },
+        checkReverted: (left) => expect(left.filter((t) => TABLES.includes(t))).toEqual([]),
+      });
     }, 60_000);
 
     it('two instances migrating at once: the advisory lock lets exactly one apply each migration', async () => {
-      const fresh = await createPostgresDatabase();
-      const { config } = loadConfig({ DATABASE_URL: fresh.url, DATA_FOLDER: '/tmp/unused-vault-pg' });
-      const [a, b] = [createDataSource(config), createDataSource(config)];
-      try {
-        await Promise.all([a.initialize(), b.initialize()]);
-        const [ranA, ranB] = await Promise.all([runMigrations(a), runMigrations(b)]);
-        expect([...ranA, ...ranB].sort()).toEqual(MIGRATIONS.map((m) => (m as unknown as { name: string }).name).sort());
-      } finally {
-        await Promise.all([a.destroy(), b.destroy()]);
-        await fresh.drop();
-      }
+      await migrateConcurrently(createPostgresDatabase, '/tmp/unused-vault-pg');
     }, 60_000);
   });
 

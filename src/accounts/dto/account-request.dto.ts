@@ -1,4 +1,5 @@
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 export class MasterPasswordDto {
   @IsString() @MaxLength(1024) masterPasswordHash!: string;
@@ -30,4 +31,27 @@ export class SetKeysDto {
 
 export class UserKeyIdDto {
   @IsString() @Matches(/^[0-9a-f]{32}$/, { message: 'userKeyId must be 32 lowercase hex digits' }) userKeyId!: string;
+}
+
+/** POST /api/accounts/verify-email-token: the link's user id and token. */
+export class VerifyEmailTokenDto {
+  @IsUUID('all') userId!: string;
+  @IsString() @MaxLength(4096) token!: string;
+}
+
+/** POST /api/accounts/email-token: the code goes to `newEmail`. */
+export class EmailTokenDto {
+  @IsEmail({}, { message: 'The NewEmail field is not a supported e-mail address format.' }) @MaxLength(255) newEmail!: string;
+  @IsString() @MaxLength(1024) masterPasswordHash!: string;
+}
+
+/** POST /api/accounts/email: the new address with the mailed code, and the master password re-derived with it as salt. */
+export class ChangeEmailDto {
+  @IsEmail({}, { message: 'The NewEmail field is not a supported e-mail address format.' }) @MaxLength(255) newEmail!: string;
+  @IsString() @MaxLength(1024) masterPasswordHash!: string;
+  @IsString() @MaxLength(1024) newMasterPasswordHash!: string;
+  @IsString() @MaxLength(10_000) key!: string;
+  /** Clients send the code as a string; older ones as a number (Vaultwarden accepts both). */
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value)) @IsString() @MaxLength(64) token?: string;
+  @IsOptional() @IsString() @MaxLength(1000) masterPasswordHint?: string | null;
 }

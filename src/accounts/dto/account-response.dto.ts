@@ -78,8 +78,18 @@ export interface ApiKeyResponseDto {
   object: 'apiKey';
 }
 
-/** POST /api/accounts/verify-password (bitwarden/server MasterPasswordPolicyResponseModel, no policy set). */
+/**
+ * POST /api/accounts/verify-password (bitwarden/server MasterPasswordPolicyResponseModel): the user's combined
+ * master password policy; every field null when none applies.
+ */
 export interface MasterPasswordPolicyResponseDto {
+  minComplexity: number | null;
+  minLength: number | null;
+  requireLower: boolean | null;
+  requireUpper: boolean | null;
+  requireNumbers: boolean | null;
+  requireSpecial: boolean | null;
+  enforceOnLogin: boolean | null;
   object: 'masterPasswordPolicy';
 }
 

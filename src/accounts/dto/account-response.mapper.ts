@@ -1,4 +1,5 @@
 import { UserEntity } from '../../db/entities';
+import { MasterPasswordPolicyOptions } from '../master-password-policy';
 import { toApiDate } from '../../common/time/clock';
 import {
   ApiKeyResponseDto, KdfView, KeysResponseDto, MasterPasswordPolicyResponseDto, PrivateKeysResponseDto, ProfileResponseDto,
@@ -20,14 +21,17 @@ export function accountKeysResponse(user: UserEntity): PrivateKeysResponseDto | 
   };
 }
 
-/** `profile` of GET /api/sync and GET /api/accounts/profile. `twoFactorEnabled`: from the TwoFactorStatus port. */
-export function toProfileResponse(user: UserEntity, twoFactorEnabled = false): ProfileResponseDto {
+/**
+ * `profile` of GET /api/sync and GET /api/accounts/profile. `twoFactorEnabled`: from the TwoFactorStatus port.
+ * `emailVerified`: the stored state; without mail nobody can verify, so it reads true then (Vaultwarden's rule).
+ */
+export function toProfileResponse(user: UserEntity, twoFactorEnabled = false, mailEnabled = true): ProfileResponseDto {
   return {
     object: 'profile',
     id: user.id,
     name: user.name,
     email: user.email,
-    emailVerified: user.emailVerified,
+    emailVerified: user.emailVerified || !mailEnabled,
     premium: true,
     premiumFromOrganization: false,
     culture: user.culture,
@@ -71,9 +75,18 @@ export function toApiKeyResponse(user: UserEntity): ApiKeyResponseDto {
   return { apiKey: user.apiKey, revisionDate: toApiDate(user.updatedDate), object: 'apiKey' };
 }
 
-/** POST /api/accounts/verify-password: the account's master password policy (none). */
-export function toMasterPasswordPolicyResponse(): MasterPasswordPolicyResponseDto {
-  return { object: 'masterPasswordPolicy' };
+/** POST /api/accounts/verify-password: the account's combined master password policy (all null: none). */
+export function toMasterPasswordPolicyResponse(options: MasterPasswordPolicyOptions | null = null): MasterPasswordPolicyResponseDto {
+  return {
+    minComplexity: options?.minComplexity ?? null,
+    minLength: options?.minLength ?? null,
+    requireLower: options?.requireLower ?? null,
+    requireUpper: options?.requireUpper ?? null,
+    requireNumbers: options?.requireNumbers ?? null,
+    requireSpecial: options?.requireSpecial ?? null,
+    enforceOnLogin: options?.enforceOnLogin ?? null,
+    object: 'masterPasswordPolicy',
+  };
 }
 
 /** GET /api/users/{id}/public-key, for an account that has a key pair. */

@@ -53,6 +53,12 @@ export class RegisterDto {
   @IsOptional() @IsUUID('all') organizationUserId?: string | null;
 }
 
+/** POST /identity/accounts/register/verification-email-clicked: the web vault opened the emailed link. */
+export class VerificationEmailClickedDto {
+  @IsEmail({}, { message: 'The Email field is not a supported e-mail address format.' }) @MaxLength(255) email!: string;
+  @IsString() @MaxLength(4096) emailVerificationToken!: string;
+}
+
 export class PreloginDto {
   @IsString() @MaxLength(255) email!: string;
 }

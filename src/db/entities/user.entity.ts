@@ -31,6 +31,14 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 64, name: 'api_key' }) apiKey!: string;
   /** Two-step login recovery code (shown by get-recover; turns two-step login off once). Null until a provider is set up. */
   @Column({ type: 'varchar', length: 64, name: 'two_factor_recovery_code', nullable: true }) twoFactorRecoveryCode!: string | null;
+  /** When the last email verification mail was sent (SIGNUPS_VERIFY_RESEND_TIME), and how many refused logins re-sent one. */
+  @TimestampColumn({ name: 'last_verifying_at', nullable: true }) lastVerifyingAt!: Date | null;
+  @Column({ type: 'integer', name: 'login_verify_count', default: 0 }) loginVerifyCount!: number;
+  /** A pending email change: the new address, the SHA-256 (hex) of the code mailed to it, when it was sent, wrong entries so far. */
+  @Column({ type: 'varchar', length: 255, name: 'email_new', nullable: true }) emailNew!: string | null;
+  @Column({ type: 'varchar', length: 64, name: 'email_new_token', nullable: true }) emailNewToken!: string | null;
+  @TimestampColumn({ name: 'email_new_sent_at', nullable: true }) emailNewSentAt!: Date | null;
+  @Column({ type: 'integer', name: 'email_new_attempts', default: 0 }) emailNewAttempts!: number;
   @Column({ type: 'varchar', length: 16, default: 'en-US' }) culture!: string;
   @Column({ type: 'varchar', length: 16, name: 'avatar_color', nullable: true }) avatarColor!: string | null;
   /** JSON text: array of arrays of domains. */

@@ -43,8 +43,23 @@ export interface LoginTokenResponseDto extends TokenResponseDto {
   KdfParallelism: number | null;
   ResetMasterPassword: boolean;
   ForcePasswordReset: boolean;
-  MasterPasswordPolicy: { Object: 'masterPasswordPolicy' };
+  MasterPasswordPolicy: MasterPasswordPolicyTokenDto;
   UserDecryptionOptions: UserDecryptionOptionsDto;
   /** "Remember this device" token of two-step login (twoFactorRemember=1): the client sends it back as provider 5. Secret. */
   TwoFactorToken?: string;
+}
+
+/**
+ * The token response's MasterPasswordPolicy (bitwarden/server MasterPasswordPolicyResponseModel as the identity
+ * server writes it: PascalCase, null fields left out): only `Object` when no policy applies.
+ */
+export interface MasterPasswordPolicyTokenDto {
+  MinComplexity?: number;
+  MinLength?: number;
+  RequireLower?: boolean;
+  RequireUpper?: boolean;
+  RequireNumbers?: boolean;
+  RequireSpecial?: boolean;
+  EnforceOnLogin?: boolean;
+  Object: 'masterPasswordPolicy';
 }

@@ -1,16 +1,25 @@
+import { changeEmailMail, newDeviceLoginMail, registerVerifyEmailMail, verifyEmailMail } from './account';
 import { MailContext, RenderedMail } from './html';
 import { orgInviteMail } from './org-invite';
+import { orgUserAcceptedMail } from './org-user-accepted';
 import { incompleteTwoFactorLoginMail, twoFactorCodeMail } from './two-factor';
 
+export type { ChangeEmailParams, NewDeviceLoginParams, RegisterVerifyEmailParams, VerifyEmailParams } from './account';
 export type { MailContext, RenderedMail } from './html';
 export type { OrgInviteParams } from './org-invite';
+export type { OrgUserAcceptedParams } from './org-user-accepted';
 export type { IncompleteTwoFactorLoginParams, TwoFactorCodeParams, TwoFactorCodePurpose } from './two-factor';
 
 /** Every mail the server sends, by template name (the name is what logs show of a mail). */
 export const MAIL_TEMPLATES = {
   'org-invite': orgInviteMail,
+  'org-user-accepted': orgUserAcceptedMail,
   'two-factor-code': twoFactorCodeMail,
   'incomplete-two-factor-login': incompleteTwoFactorLoginMail,
+  'verify-email': verifyEmailMail,
+  'register-verify-email': registerVerifyEmailMail,
+  'new-device-login': newDeviceLoginMail,
+  'change-email': changeEmailMail,
 } as const satisfies Record<string, (context: MailContext, params: never) => RenderedMail>;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -72,6 +72,37 @@ describe('org-invite mail', () => {
   });
 
   it('every template renders with its own name registered', () => {
-    expect(Object.keys(MAIL_TEMPLATES)).toEqual(['org-invite', 'two-factor-code', 'incomplete-two-factor-login']);
+    expect(Object.keys(MAIL_TEMPLATES)).toEqual(expect.arrayContaining(['org-invite', 'two-factor-code', 'incomplete-two-factor-login', 'verify-email', 'register-verify-email', 'new-device-login', 'change-email']));
+  });
+});
+
+describe('account mails', () => {
+  it('verify-email links the web vault verify page with userId and token, percent-encoded', () => {
+    const mail = renderMail('verify-email', context, { userId: 'u-1', token: 'a.b+c/d', welcome: false });
+    expect(mail.subject).toBe('Verify Your Email');
+    expect(mail.text).toContain('https://vault.example.com/base/#/verify-email?userId=u-1&token=a.b%2Bc%2Fd');
+    expect(renderMail('verify-email', context, { userId: 'u', token: 't', welcome: true }).subject).toBe('Welcome to Vaultwave');
+  });
+
+  it('register-verify-email links finish-signup with email, token and fromEmail=true', () => {
+    const mail = renderMail('register-verify-email', context, { email: 'a+b@example.com', token: 'tok' });
+    expect(mail.text).toContain('https://vault.example.com/base/#/finish-signup?email=a%2Bb%40example.com&token=tok&fromEmail=true');
+  });
+
+  it('new-device-login shows date, IP, device name and type, escaped in the HTML', () => {
+    const mail = renderMail('new-device-login', context, { loginTime: new Date('2026-12-05T14:30:00Z'), ip: '203.0.113.9', deviceName: 'firefox<b>', deviceType: 'FirefoxBrowser' });
+    expect(mail.subject).toBe('New Device Logged In From Firefox<b>');
+    expect(mail.text).toContain('Date: Saturday, 5 December 2026 at 14:30 UTC');
+    expect(mail.text).toContain('IP address: 203.0.113.9');
+    expect(mail.text).toContain('Device type: FirefoxBrowser');
+    expect(mail.html).not.toContain('<b>');
+    expect(mail.html).toContain('Firefox&lt;b&gt;');
+  });
+
+  it('change-email carries the code and its validity', () => {
+    const mail = renderMail('change-email', context, { code: '012345', validMinutes: 10 });
+    expect(mail.subject).toBe('Your Email Change');
+    expect(mail.text).toMatch(/^012345$/m);
+    expect(mail.text).toContain('valid for 10 minutes');
   });
 });

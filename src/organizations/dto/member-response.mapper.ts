@@ -4,8 +4,13 @@ import { MemberRow } from '../members.repository';
 import { MemberDetailsResponseDto, MemberMiniDetailsResponseDto } from './member-response.dto';
 import { permissionsOf } from './organization-response.mapper';
 
-/** `groups`: the member's group ids (empty unless the request asked for them with includeGroups). */
-export function toMemberDetails(row: MemberRow, access: CollectionMemberEntity[], object: MemberDetailsResponseDto['object'], groups: string[] = []): MemberDetailsResponseDto {
+/**
+ * `groups`: the member's group ids (empty unless the request asked for them with includeGroups).
+ * `twoFactorEnabled`: the linked user has two-step login (TwoFactorStatus).
+ */
+export function toMemberDetails(
+  row: MemberRow, access: CollectionMemberEntity[], object: MemberDetailsResponseDto['object'], groups: string[] = [], twoFactorEnabled = false,
+): MemberDetailsResponseDto {
   const { membership, user } = row;
   return {
     id: membership.id,
@@ -22,7 +27,7 @@ export function toMemberDetails(row: MemberRow, access: CollectionMemberEntity[]
     name: user?.name ?? null,
     email: user?.email ?? membership.email ?? '',
     avatarColor: user?.avatarColor ?? null,
-    twoFactorEnabled: false,
+    twoFactorEnabled,
     ssoBound: false,
     claimedByOrganization: false,
     collections: access.map((a) => ({ id: a.collectionId, readOnly: a.readOnly, hidePasswords: a.hidePasswords, manage: a.manage })),
