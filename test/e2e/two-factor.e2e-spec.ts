@@ -499,18 +499,8 @@ describe.each<BwCliVersion>(['2026.6.0', '2026.9.0'])('official CLI %s with two-
 
     const apiKey = (await api(token, 'POST', '/api/accounts/api-key', { masterPasswordHash: account.masterPasswordHash })).apiKey as string;
     const apiCli = new BwProfile(TLS_CERT, version);
-    await apiCli.run(['config', 'server', t.baseUrl]);
-    const prev = { id: process.env.BW_CLIENTID, secret: process.env.BW_CLIENTSECRET };
-    process.env.BW_CLIENTID = `user.${userId}`;
-    process.env.BW_CLIENTSECRET = apiKey;
-    try {
-      const apiLogin = await apiCli.run(['login', '--apikey']);
-      expect(apiLogin.code).toBe(0);
-      expect((await apiCli.json<{ status: string }>(['status'])).status).toBe('locked');
-    } finally {
-      process.env.BW_CLIENTID = prev.id;
-      process.env.BW_CLIENTSECRET = prev.secret;
-    }
+    expect((await apiCli.loginWithApiKey(t.baseUrl, userId, apiKey)).code).toBe(0);
+    expect((await apiCli.json<{ status: string }>(['status'])).status).toBe('locked');
   }, 180_000);
 
   it('bw login --method 1: the CLI asks for a code by mail; --code with it logs in', async () => {

@@ -21,9 +21,10 @@ export class BwProfile {
   constructor(private readonly caFile: string, readonly version: BwCliVersion = '2026.6.0') {}
 
   /** Runs `node bw.js …` asynchronously: never execFileSync, it would freeze hub clients in this process. */
-  run(args: string[], timeoutMs = 60_000): Promise<BwResult> {
+  run(args: string[], timeoutMs = 60_000, extraEnv: Record<string, string> = {}): Promise<BwResult> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...extraEnv,
       BITWARDENCLI_APPDATA_DIR: this.appDataDir,
       NODE_EXTRA_CA_CERTS: this.caFile,
     };
@@ -54,6 +55,12 @@ export class BwProfile {
     const result = await this.run(['login', email, password, '--raw']);
     if (result.code !== 0 || result.stdout === '') throw new Error(`bw login failed: ${result.stderr}`);
     this.session = result.stdout;
+  }
+
+  /** `config server` + `login --apikey` with the account's personal API key (BW_CLIENTID/SECRET for this call only). */
+  async loginWithApiKey(baseUrl: string, userId: string, apiKey: string): Promise<BwResult> {
+    await this.run(['config', 'server', baseUrl]);
+    return this.run(['login', '--apikey'], 60_000, { BW_CLIENTID: `user.${userId}`, BW_CLIENTSECRET: apiKey });
   }
 
   /** The CLI's device identifier (ContextId of its changes on the hub); exists after the first login. */
