@@ -28,6 +28,67 @@ export class OutboxRepository {
     await db.getRepository(PushOutboxEntity).insert({ ...row, status: 'pending', attempts: 0, claimedUntil: null, lastError: null, completedAt: null });
   }
 
+  /** Inserts several rows in one statement per 100 (a fanout's expansion). */
+  async insertMany(db: EntityManager, rows: NewOutboxRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 100) {
+      await db.getRepository(PushOutboxEntity).insert(rows.slice(i, i + 100).map((row) => ({ ...row, status: 'pending' as const, attempts: 0, claimedUntil: null, lastError: null, completedAt: null })));
+    }
+  }
+
+  /**
+   * Of `userIds`, those with free pending sends among `types`, whose lives are extended to `expiresAt` (as
+   * extendFreePendingOfTypes, for many users: one read and one update).
+   */
+  async extendFreePendingOfTypesForUsers(db: EntityManager, userIds: string[], types: readonly number[], now: Date, expiresAt: Date): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await db.getRepository(PushOutboxEntity).createQueryBuilder('o')
+      .select('DISTINCT o.user_id', 'user_id')
+      .where('o.user_id IN (:...userIds)', { userIds })
+      .andWhere("o.status = 'pending'")
+      .andWhere('o.kind = :kind', { kind: 'send' })
+      .andWhere('o.push_type IN (:...types)', { types })
+      .andWhere(new Brackets((b) => b.where('o.claimed_until IS NULL').orWhere('o.claimed_until < :now', { now: storedTimestamp(now) })))
+      .getRawMany<{ user_id: string }>();
+    const covered = new Set(rows.map((r) => r.user_id));
+    if (covered.size === 0) return covered;
+    await db.createQueryBuilder().update(PushOutboxEntity)
+      .set({ expiresAt })
+      .where('user_id IN (:...userIds)', { userIds: [...covered] })
+      .andWhere("status = 'pending'")
+      .andWhere('kind = :kind', { kind: 'send' })
+      .andWhere('push_type IN (:...types)', { types })
+      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
+      .execute();
+    return covered;
+  }
+
+  /** Removes the free pending rows with `dedupeKey` of every user among `userIds` (as deleteFreePendingByKey, for many). */
+  async deleteFreePendingByKeyForUsers(db: EntityManager, userIds: string[], dedupeKey: string, now: Date): Promise<void> {
+    if (userIds.length === 0) return;
+    await db.createQueryBuilder().delete().from(PushOutboxEntity)
+      .where('user_id IN (:...userIds)', { userIds })
+      .andWhere("status = 'pending'")
+      .andWhere(new Brackets((b) => b.where('claimed_until IS NULL').orWhere('claimed_until < :now', { now: storedTimestamp(now) })))
+      .andWhere('dedupe_key = :dedupeKey', { dedupeKey })
+      .execute();
+  }
+
+  /** Per user among `userIds`: how many free pending sends among `types` (users with none are left out). */
+  async countFreePendingOfTypesByUser(db: EntityManager, userIds: string[], types: readonly number[], now: Date): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await db.getRepository(PushOutboxEntity).createQueryBuilder('o')
+      .select('o.user_id', 'user_id')
+      .addSelect('COUNT(*)', 'pending')
+      .where('o.user_id IN (:...userIds)', { userIds })
+      .andWhere("o.status = 'pending'")
+      .andWhere('o.kind = :kind', { kind: 'send' })
+      .andWhere('o.push_type IN (:...types)', { types })
+      .andWhere(new Brackets((b) => b.where('o.claimed_until IS NULL').orWhere('o.claimed_until < :now', { now: storedTimestamp(now) })))
+      .groupBy('o.user_id')
+      .getRawMany<{ user_id: string; pending: number | string }>();
+    return new Map(rows.map((r) => [r.user_id, Number(r.pending)]));
+  }
+
   /** Removes free pending rows of `userId` with `dedupeKey` (they collapse into the row about to be written). */
   async deleteFreePendingByKey(db: EntityManager, userId: string, dedupeKey: string, now: Date): Promise<number> {
     const result = await this.deleteFreePending(db, userId, now).andWhere('dedupe_key = :dedupeKey', { dedupeKey }).execute();

@@ -115,18 +115,59 @@ export class OutboxWriter {
     if (entries.length > 0) this.wakeAfterCommit(tx);
   }
 
-  /** Turns a `fanout` row into the per-user sends it stands for (with their coalescing), and marks it done. */
+  /**
+   * Turns a `fanout` row into the per-user sends it stands for, with the same coalescing as enqueueSend, and marks
+   * it done. The sends of one change share type, object and acting device: they are written for all their users
+   * at once (a few statements per row, not a few per user); anything else goes user by user.
+   */
   async expandFanout(tx: Tx, row: { id: number; body: string; attempts: number }): Promise<number> {
     const entries = JSON.parse(row.body) as FanoutEntry[];
     const reachable = await this.registrations.usersWithCurrentRegistration(tx.manager, entries.map((e) => e.userId));
-    let queued = 0;
-    for (const entry of entries) {
-      if (!reachable.has(entry.userId)) continue;
-      await this.enqueueSend(tx, { ...entry, payload: entry.payload as WirePayload }, true);
-      queued += 1;
-    }
+    const targets = entries.filter((e) => reachable.has(e.userId)).map((e): SendRequest => ({ ...e, payload: e.payload as WirePayload }));
+    const [first] = targets;
+    const alike = first !== undefined && first.type !== UpdateType.AuthRequest && new Set(targets.map((t) => t.userId)).size === targets.length
+      && targets.every((t) => t.type === first.type && t.objectId === first.objectId && t.deviceId === first.deviceId && t.identifier === first.identifier);
+    if (alike) await this.enqueueSendsAlike(tx, targets);
+    else for (const target of targets) await this.enqueueSend(tx, target, true);
     await this.repo.markDone(tx.manager, row.id, row.attempts + 1, this.clock.now());
-    return queued;
+    return targets.length;
+  }
+
+  /**
+   * enqueueSend for several users (registered, distinct) and one (type, object, acting device): covered users'
+   * pending full syncs are extended, the others' older rows with the same key replaced, then the rare per-user
+   * collapse and cap. Each step is one statement for all the users.
+   */
+  private async enqueueSendsAlike(tx: Tx, requests: SendRequest[]): Promise<void> {
+    const db = tx.manager;
+    const now = this.clock.now();
+    const { type } = requests[0]!;
+    const isCipher = CIPHER_PUSH_TYPES.includes(type);
+    const foldable = isFoldable(type);
+    const covering = isCipher ? FULL_SYNC_TYPES : foldable ? [UpdateType.SyncVault] : [];
+    const covered = covering.length > 0
+      ? await this.repo.extendFreePendingOfTypesForUsers(db, requests.map((r) => r.userId.toLowerCase()), covering, now, new Date(now.getTime() + HOUR))
+      : new Set<string>();
+    const fresh = requests.filter((r) => !covered.has(r.userId.toLowerCase()));
+    if (fresh.length === 0) return;
+    const userIds = fresh.map((r) => r.userId.toLowerCase());
+    const dedupeKey = sendDedupeKey(fresh[0]!);
+    await this.repo.deleteFreePendingByKeyForUsers(db, userIds, dedupeKey, now);
+    const lifetime = type === UpdateType.LogOut ? 24 * HOUR : HOUR;
+    await this.repo.insertMany(db, fresh.map((r) => ({
+      kind: 'send' as const, userId: r.userId.toLowerCase(), deviceId: null, pushType: type, body: JSON.stringify(sendBody(r)), dedupeKey,
+      nextAttemptAt: now, expiresAt: new Date(now.getTime() + lifetime), createdAt: now,
+    })));
+    this.wakeAfterCommit(tx);
+    const byUser = new Map(fresh.map((r) => [r.userId.toLowerCase(), r]));
+    if (isCipher) {
+      const pending = await this.repo.countFreePendingOfTypesByUser(db, userIds, CIPHER_PUSH_TYPES, now);
+      for (const [userId, count] of pending) if (count > CIPHER_COLLAPSE_THRESHOLD) await this.collapseCiphers(tx, byUser.get(userId)!, userId, now);
+    }
+    if (foldable) {
+      const pending = await this.repo.countFreePendingOfTypesByUser(db, userIds, FOLDABLE_PUSH_TYPES, now);
+      for (const [userId, count] of pending) if (count > this.config.push.userPendingMax) await this.enforceUserCap(tx, byUser.get(userId)!, userId, now);
+    }
   }
 
   /** Queues registration of a mobile device that holds a push token; marks its registration pending. */

@@ -99,11 +99,35 @@ describe('push relay: organization changes reach each member with a phone once',
     expect(sendsTo(from, frank.userId)).toEqual([]);
   });
 
+  it('three edits of one item while the outbox waits: each member gets the newest edit once (same type and item collapse)', async () => {
+    const item = await create('Edited');
+    await sleep(500);
+    const from = relay.accepted.length;
+    const limited = relay.attempts.filter((a) => a.status === 429).length;
+    relay.scriptNext({ kind: 'status', status: 429, headers: { 'Retry-After': '3' } });
+    // An unrelated first change takes the 429, so the edits queue behind the pause.
+    await create('unrelated');
+    await relay.waitFor('the 429', () => relay.attempts.filter((a) => a.status === 429).length > limited, 10_000);
+    let last: Json;
+    for (let i = 0; i < 3; i += 1) {
+      last = await api(t.baseUrl, owner.web.accessToken, 'PUT', `/api/ciphers/${item.id}`, { ...orgCipher(`edit ${i}`), collectionIds: [shared] });
+      expect(last.status).toBe(200);
+    }
+    await relay.waitFor('the edits', () => [owner, bob, carol].every((p) => sendsTo(from, p.userId).some((b) => b.type === 0)), 20_000);
+    await sleep(500);
+    for (const p of [owner, bob, carol]) {
+      const edits = sendsTo(from, p.userId).filter((b) => b.type === 0);
+      expect(edits).toHaveLength(1);
+      expect(edits[0].payload).toMatchObject({ id: item.id, userId: p.userId, revisionDate: micros(last.body.revisionDate) });
+    }
+  }, 60_000);
+
   it('a burst of 12 items while the relay makes the outbox wait: each member gets one SyncCiphers (4), not twelve pushes', async () => {
     const from = relay.accepted.length;
+    const limited = relay.attempts.filter((a) => a.status === 429).length;
     relay.scriptNext({ kind: 'status', status: 429, headers: { 'Retry-After': '4' } });
     await create('first');
-    await relay.waitFor('the 429', () => relay.attempts.some((a) => a.status === 429), 10_000);
+    await relay.waitFor('the 429', () => relay.attempts.filter((a) => a.status === 429).length > limited, 10_000);
     for (let i = 0; i < 11; i += 1) await create(`burst ${i}`);
     await relay.waitFor('one send each', () => [owner, bob, carol].every((p) => sendsTo(from, p.userId).length >= 1), 20_000);
     await sleep(1000);
