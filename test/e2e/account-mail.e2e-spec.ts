@@ -9,7 +9,7 @@ import { capturedLogs, createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
 import { ReceivedMail, TestSmtpServer } from '../support/smtp-server';
 import {
-  ClientDevice, createPbkdf2User, encryptType2, makePbkdf2Account, masterPasswordHash, passwordLogin, pbkdf2MasterKey, registerAccount,
+  ClientDevice, createPbkdf2User, decodeJwtPayload, encryptType2, makePbkdf2Account, masterPasswordHash, passwordLogin, pbkdf2MasterKey, registerAccount,
   stretchMasterKey, TestAccount, WEB_VAULT,
 } from '../support/test-crypto';
 
@@ -94,6 +94,7 @@ describe('email verification (SIGNUPS_VERIFY)', () => {
     const login = await passwordLogin(t.baseUrl, account, device());
     const profile = await call(t, login.access_token, 'GET', '/api/accounts/profile');
     expect(profile.body.emailVerified).toBe(true);
+    expect(decodeJwtPayload(login.access_token).email_verified).toBe(true);
   }, 30_000);
 
   it('the official flow: send-verification-email answers 204 and mails the finish-signup link; the token registers a verified account', async () => {
@@ -141,6 +142,9 @@ describe('new-device mail and email change (mail on, SIGNUPS_VERIFY off)', () =>
     const account = await createPbkdf2User(t.baseUrl, `device-${randomUUID()}@example.test`, PASSWORD, 5_000);
     const laptop = { ...WEB_VAULT, identifier: randomUUID(), name: 'firefox', type: 10 };
     const first = await passwordLogin(t.baseUrl, account, laptop);
+    // Mail is on and this address was never verified: the token and the profile say so.
+    expect(decodeJwtPayload(first.access_token).email_verified).toBe(false);
+    expect((await call(t, first.access_token, 'GET', '/api/accounts/profile')).body.emailVerified).toBe(false);
     const mail = await smtp.waitFor('the new-device mail', () => newDeviceMails(account.email)[0]);
     expect(mail.subject).toBe('New Device Logged In From Firefox');
     expect(mail.text).toMatch(/Date: \w+day, \d+ \w+ \d{4} at \d\d:\d\d UTC/);

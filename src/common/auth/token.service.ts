@@ -54,7 +54,8 @@ export class TokenService {
       premium: true,
       name: subject.user.name ?? '',
       email: subject.user.email,
-      email_verified: subject.user.emailVerified,
+      // As the profile reads it: without mail nobody can verify an address, so it counts as verified (Vaultwarden's rule).
+      email_verified: subject.user.emailVerified || !this.config.mail.enabled,
       sstamp: subject.user.securityStamp,
       device: subject.device.identifier,
       devicetype: deviceTypeName(subject.device.type),
