@@ -19,7 +19,7 @@ export class TwoFactorStatusService extends TwoFactorStatus {
   }
 
   /** One query for all of them (the member list, policy 0 turned on), not one per user. */
-  override enabledAmong(db: EntityManager, userIds: string[]): Promise<Set<string>> {
+  enabledAmong(db: EntityManager, userIds: string[]): Promise<Set<string>> {
     return this.repo.enabledAmong(db, userIds);
   }
 }
