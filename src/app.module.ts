@@ -15,6 +15,7 @@ import { MailModule } from './mail/mail.module';
 import { FoldersModule } from './folders/folders.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { CiphersModule } from './ciphers/ciphers.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -40,6 +41,7 @@ export class AppModule {
         FoldersModule,
         OrganizationsModule,
         CiphersModule,
+        AttachmentsModule,
         SettingsModule,
         SyncModule,
         ...(config.hub.enabled ? [NotificationsModule] : []),

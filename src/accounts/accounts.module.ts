@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
 import { DevicesModule } from '../devices/devices.module';
 import { AccountRevisionService } from './account-revision.service';
 import { AccountMailService } from './account-mail.service';
@@ -11,7 +12,7 @@ import { UsersRepository } from './users.repository';
 import { RevisionDateSource } from '../wire/wire-translator';
 
 @Module({
-  imports: [DevicesModule],
+  imports: [DevicesModule, AttachmentStorageModule],
   controllers: [AccountsController, AccountsPublicController],
   providers: [
     UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard, { provide: RevisionDateSource, useExisting: AccountRevisionService },

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuthContext } from '../common/auth/auth-context';
@@ -51,6 +52,7 @@ export class AccountsService {
     private readonly tokens: TokenService,
     private readonly accountMail: AccountMailService,
     private readonly mail: MailService,
+    private readonly attachmentFiles: AttachmentCleanup,
     /** Absent when the organizations feature is not loaded (service unit tests): the profile then lists none. */
     @Optional() private readonly organizations?: ProfileOrganizationsSource,
     /** Absent without the organizations feature: registration then takes no invitation. */
@@ -372,6 +374,7 @@ export class AccountsService {
     await this.uow.run(async (tx) => {
       await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
       await this.devices.removeAll(tx, auth.userId);
+      await this.attachmentFiles.forUser(tx, auth.userId);
       await this.users.delete(tx.manager, auth.userId);
     });
   }

@@ -49,6 +49,17 @@ export class CipherAnnouncer {
     await this.emitCipher(tx, name, auth, cipher, revisionDate, audience);
   }
 
+  /**
+   * A change to what the cipher carries without a cipher request (an attachment added or removed): the cipher's
+   * revision date becomes `now`, and everyone who sees it gets CipherUpdated, as for an edit.
+   */
+  async touched(tx: Tx, auth: AuthContext, cipher: CipherEntity, now: Date): Promise<void> {
+    cipher.revisionDate = now;
+    // The date alone: `cipher` may have been read before this transaction, and its content must not be written back.
+    await this.repo.setDatesById(tx.manager, [cipher.id], { revisionDate: now });
+    await this.announce(tx, 'CipherUpdated', auth, cipher, now);
+  }
+
   emitCipher(tx: Tx, name: CipherEventName, auth: AuthContext, cipher: CipherEntity, revisionDate: Date, audience: Audience): Promise<void> {
     const change: CipherChange = {
       cipherId: cipher.id,

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AttachmentLinks } from '../attachments/attachment-links.service';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { CipherEntity } from '../db/entities';
 import { accessFromGrants, CipherAccess, deletePermission } from './cipher-access';
-import { CipherResponseDto, CipherView, toCipherResponse } from './dto/cipher-response.dto';
+import {
+  CipherMiniDetailsResponseDto, CipherMiniResponseDto, CipherResponseDto, CipherView, toCipherMiniDetailsResponse, toCipherMiniResponse, toCipherResponse,
+} from './dto/cipher-response.dto';
 import { CipherGrant, CiphersRepository } from './ciphers.repository';
 
 /** A cipher the user may see, with what they may do with it. */
@@ -16,7 +19,7 @@ export interface VisibleCipher { cipher: CipherEntity; access: CipherAccess | nu
  */
 @Injectable()
 export class CiphersQueryService {
-  constructor(private readonly repo: CiphersRepository) {}
+  constructor(private readonly repo: CiphersRepository, private readonly attachments: AttachmentLinks) {}
 
   /**
    * Every cipher the user can see, trashed ones included (clients show those in the trash): their own, then the
@@ -54,8 +57,9 @@ export class CiphersQueryService {
   }
 
   /**
-   * Attaches the user's folder and favourite to each cipher (two queries whatever the number of ciphers), and
-   * for organization ciphers the access, delete permission and the user's archive date.
+   * Attaches the user's folder and favourite to each cipher (two queries whatever the number of ciphers), their
+   * attachments (one query per 500 ciphers), and for organization ciphers the access, delete permission and the
+   * user's archive date.
    */
   async views(db: EntityManager, userId: string, ciphers: Array<CipherEntity | VisibleCipher>, onlyThese = true): Promise<CipherView[]> {
     if (ciphers.length === 0) return [];
@@ -66,10 +70,27 @@ export class CiphersQueryService {
     const limits = await this.repo.itemDeletionLimits(db, shared.map((v) => v.cipher.organizationId as string));
     // Organization ciphers are archived per user (cipher_archives); personal ones on the row.
     const archives = shared.length === 0 ? new Map<string, Date>() : await this.repo.archiveDates(db, userId, onlyThese ? shared.map((v) => v.cipher.id) : undefined);
+    const attachments = await this.attachments.forCiphers(db, visible.map((v) => v.cipher.id));
     return visible.map(({ cipher, access }) => ({
-      cipher, folderId: folders.get(cipher.id) ?? null, favorite: favorites.has(cipher.id),
+      cipher, folderId: folders.get(cipher.id) ?? null, favorite: favorites.has(cipher.id), attachments: attachments.get(cipher.id) ?? null,
       ...(cipher.organizationId !== null ? { archivedDate: archives.get(cipher.id) ?? null } : {}),
       ...(access ? { access, deletable: deletePermission(access, limits.get(cipher.organizationId ?? '') ?? false) } : {}),
     }));
+  }
+
+  /** `cipherMini` of each cipher, with its attachments (one query per 500 ciphers). */
+  async minis(db: EntityManager, ciphers: CipherEntity[]): Promise<CipherMiniResponseDto[]> {
+    const attachments = await this.attachments.forCiphers(db, ciphers.map((c) => c.id));
+    return ciphers.map((c) => toCipherMiniResponse(c, attachments.get(c.id) ?? null));
+  }
+
+  async mini(db: EntityManager, cipher: CipherEntity): Promise<CipherMiniResponseDto> {
+    return toCipherMiniResponse(cipher, await this.attachments.forCipher(db, cipher.id));
+  }
+
+  /** `cipherMiniDetails` of each cipher with its collections from `links`, and its attachments. */
+  async miniDetails(db: EntityManager, ciphers: CipherEntity[], links: Map<string, string[]>): Promise<CipherMiniDetailsResponseDto[]> {
+    const attachments = await this.attachments.forCiphers(db, ciphers.map((c) => c.id));
+    return ciphers.map((c) => toCipherMiniDetailsResponse(c, links.get(c.id) ?? [], attachments.get(c.id) ?? null));
   }
 }

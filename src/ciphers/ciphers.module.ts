@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
 import { FoldersModule } from '../folders/folders.module';
 import { CipherAnnouncer } from './cipher-announcer';
 import { CiphersQueryService } from './ciphers-query.service';
@@ -10,9 +11,9 @@ import { OrganizationCiphersService } from './organization-ciphers.service';
 import { TrashPurgeJob } from './trash-purge.job';
 
 @Module({
-  imports: [AccountsModule, FoldersModule],
+  imports: [AccountsModule, FoldersModule, AttachmentStorageModule],
   controllers: [CiphersController],
   providers: [CiphersRepository, CiphersQueryService, CipherAnnouncer, CiphersService, OrganizationCiphersService, TrashPurgeJob],
-  exports: [CiphersQueryService],
+  exports: [CiphersQueryService, CipherAnnouncer, OrganizationCiphersService],
 })
 export class CiphersModule {}

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccountRevisionService } from '../accounts/account-revision.service';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
+import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -19,7 +20,7 @@ import {
   CipherBulkShareRequestDto, CipherCollectionsRequestDto, CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto,
   CipherShareRequestDto, PurgeRequestDto, TYPE_DATA_KEY,
 } from './dto/cipher-request.dto';
-import { CipherMiniResponseDto, CipherResponseDto, toCipherMiniResponse, toCipherResponse } from './dto/cipher-response.dto';
+import { CipherMiniResponseDto, CipherResponseDto, toCipherResponse } from './dto/cipher-response.dto';
 import { FolderRelationshipDto, ImportFolderDto, ImportOrganizationRequestDto, ImportRequestDto } from './dto/import-request.dto';
 import { accessFromGrants, CollectionGrant, deletePermission } from './cipher-access';
 import { Audience, BulkReason, CipherAnnouncer, CipherEventName } from './cipher-announcer';
@@ -87,6 +88,7 @@ export class CiphersService {
     private readonly announcer: CipherAnnouncer,
     private readonly organizations: OrganizationsQueryService,
     private readonly policies: PoliciesQueryService,
+    private readonly attachmentFiles: AttachmentCleanup,
   ) {}
 
   // --- reads ---
@@ -262,6 +264,7 @@ export class CiphersService {
       const now = this.clock.now();
       // Who could see it, computed before it goes: a shared cipher's hard delete reaches every member.
       const audience = await this.audience(tx.manager, auth, cipher);
+      await this.attachmentFiles.forCiphers(tx, [cipher.id]);
       if (cipher.organizationId) await this.repo.deleteByIds(tx.manager, [cipher.id]);
       else await this.repo.deleteByIdsAndUser(tx.manager, [cipher.id], auth.userId);
       await this.announce(tx, 'CipherDeleted', auth, cipher, now, audience);
@@ -282,6 +285,7 @@ export class CiphersService {
       const members = await this.announcer.membersSeeing(tx.manager, ciphers);
       const own = ciphers.filter((c) => !c.organizationId).map((c) => c.id);
       const shared = ciphers.filter((c) => c.organizationId).map((c) => c.id);
+      await this.attachmentFiles.forCiphers(tx, [...own, ...shared]);
       if (own.length > 0) await this.repo.deleteByIdsAndUser(tx.manager, own, auth.userId);
       if (shared.length > 0) await this.repo.deleteByIds(tx.manager, shared);
       await this.finishBulk(tx, auth, 'ciphers', 'bulk-delete', this.clock.now(), members);
@@ -459,7 +463,7 @@ export class CiphersService {
         await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
       }
       await this.finishBulk(tx, auth, 'ciphers', 'bulk-share', now, await this.repo.membersOfCollections(tx.manager, collectionIds));
-      return toListResponse([...shared.values()].map(toCipherMiniResponse));
+      return toListResponse(await this.query.minis(tx.manager, [...shared.values()]));
     });
   }
 
@@ -474,6 +478,7 @@ export class CiphersService {
     if (!(await verifyMasterPasswordHash(user, dto.masterPasswordHash, { priority: true }))) throw new VaultError(ErrorCode.InvalidPassword);
     if (organizationId) return this.purgeOrganization(auth, organizationId);
     await this.uow.run(async (tx) => {
+      await this.attachmentFiles.forUser(tx, auth.userId);
       await this.repo.deleteAllByUser(tx.manager, auth.userId);
       await this.folderCommands.deleteAllInTx(tx, auth.userId);
       await this.finishBulk(tx, auth, 'vault', 'purge', this.clock.now());
@@ -493,6 +498,7 @@ export class CiphersService {
         if (rows.length === 0) return 0;
         const shared = rows.filter((row) => row.userId === null).map((row) => row.id);
         const members = shared.length === 0 ? [] : await this.repo.membersOfCollections(tx.manager, [...(await this.repo.collectionLinks(tx.manager, shared)).values()].flat());
+        await this.attachmentFiles.forCiphers(tx, rows.map((row) => row.id));
         await this.repo.deleteTrashedByIds(tx.manager, rows.map((row) => row.id));
         const owners = rows.map((row) => row.userId).filter((id): id is string => id !== null);
         await this.accountRevision.bump(tx, [...new Set([...owners, ...members])], this.clock.now());
@@ -554,6 +560,7 @@ export class CiphersService {
       if (!organization.enabled || !canPurgeItems(roleOf(organization, membership))) throw new VaultError(ErrorCode.OrganizationNotFound);
       const links = await this.repo.collectionLinksOfOrganization(tx.manager, organizationId);
       const members = await this.repo.membersOfCollections(tx.manager, [...new Set([...links.values()].flat())]);
+      await this.attachmentFiles.forOrganization(tx, organizationId);
       await this.repo.deleteByIds(tx.manager, await this.repo.idsByOrganization(tx.manager, organizationId));
       await this.finishBulk(tx, auth, 'vault', 'purge', this.clock.now(), members);
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -17,7 +18,7 @@ import {
   CipherAdminIdsRequestDto, CipherBulkCollectionsRequestDto, CipherCollectionsRequestDto, CipherCreateRequestDto, CipherRequestDto,
 } from './dto/cipher-request.dto';
 import {
-  CipherMiniDetailsResponseDto, CipherMiniResponseDto, CipherResponseDto, toCipherMiniDetailsResponse, toCipherMiniResponse, toCipherResponse,
+  CipherMiniDetailsResponseDto, CipherMiniResponseDto, CipherResponseDto, toCipherResponse,
 } from './dto/cipher-response.dto';
 import {
   AdminCipherState, adminMayDelete, adminMayEdit, canEditAllItems, canListAllItems, canViewAllCollections, isItemAdmin, mayReassign, OrganizationRole, roleOf,
@@ -44,6 +45,7 @@ export class OrganizationCiphersService {
     private readonly organizations: OrganizationsQueryService,
     private readonly announcer: CipherAnnouncer,
     private readonly clock: Clock,
+    private readonly attachmentFiles: AttachmentCleanup,
   ) {}
 
   // --- reads ---
@@ -55,7 +57,7 @@ export class OrganizationCiphersService {
       if (!cipher?.organizationId) throw notFound();
       const { role } = await this.caller(db, auth, cipher.organizationId);
       if (!canViewAllCollections(role)) throw notFound();
-      return toCipherMiniDetailsResponse(cipher, await this.repo.collectionsOf(db, cipher.id));
+      return (await this.query.miniDetails(db, [cipher], new Map([[cipher.id, await this.repo.collectionsOf(db, cipher.id)]])))[0] as CipherMiniDetailsResponseDto;
     });
   }
 
@@ -65,7 +67,7 @@ export class OrganizationCiphersService {
       const { role } = await this.caller(db, auth, organizationId);
       if (!canListAllItems(role)) throw new VaultError(ErrorCode.OrganizationNotFound);
       const links = await this.repo.collectionLinksOfOrganization(db, organizationId);
-      return toListResponse((await this.repo.listByOrganization(db, organizationId)).map((c) => toCipherMiniDetailsResponse(c, links.get(c.id) ?? [])));
+      return toListResponse(await this.query.miniDetails(db, await this.repo.listByOrganization(db, organizationId), links));
     });
   }
 
@@ -109,7 +111,7 @@ export class OrganizationCiphersService {
       await this.repo.insert(tx.manager, [cipher]);
       await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
       await this.announcer.announce(tx, 'CipherCreated', auth, cipher, now);
-      return toCipherMiniResponse(cipher);
+      return this.query.mini(tx.manager, cipher);
     });
   }
 
@@ -124,7 +126,7 @@ export class OrganizationCiphersService {
       cipher.revisionDate = now;
       await this.repo.update(tx.manager, cipher);
       await this.announcer.announce(tx, 'CipherUpdated', auth, cipher, now);
-      return toCipherMiniResponse(cipher);
+      return this.query.mini(tx.manager, cipher);
     });
   }
 
@@ -144,7 +146,7 @@ export class OrganizationCiphersService {
       await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
       const after = await this.announcer.audience(tx.manager, auth, cipher);
       await this.announcer.announce(tx, 'CipherUpdated', auth, cipher, now, { recipients: [...new Set([...before.recipients, ...after.recipients])], collectionIds });
-      return toCipherMiniDetailsResponse(cipher, collectionIds);
+      return (await this.query.miniDetails(tx.manager, [cipher], new Map([[cipher.id, collectionIds]])))[0] as CipherMiniDetailsResponseDto;
     });
   }
 
@@ -154,6 +156,7 @@ export class OrganizationCiphersService {
       const { cipher } = await this.adminCipher(tx.manager, auth, id, adminMayDelete);
       const now = this.clock.now();
       const audience = await this.announcer.audience(tx.manager, auth, cipher);
+      await this.attachmentFiles.forCiphers(tx, [cipher.id]);
       await this.repo.deleteByIds(tx.manager, [cipher.id]);
       await this.announcer.announce(tx, 'CipherDeleted', auth, cipher, now, audience);
     });
@@ -172,7 +175,7 @@ export class OrganizationCiphersService {
     return this.uow.run(async (tx) => {
       const { cipher } = await this.adminCipher(tx.manager, auth, id, adminMayDelete);
       if (cipher.deletedDate) await this.changeTrash(tx, auth, cipher, false);
-      return toCipherMiniResponse(cipher);
+      return this.query.mini(tx.manager, cipher);
     });
   }
 
@@ -184,6 +187,7 @@ export class OrganizationCiphersService {
       const ciphers = await this.adminCiphers(tx.manager, auth, dto, adminMayDelete);
       if (ciphers.length === 0) return;
       const members = await this.announcer.membersSeeing(tx.manager, ciphers);
+      await this.attachmentFiles.forCiphers(tx, ciphers.map((c) => c.id));
       await this.repo.deleteByIds(tx.manager, ciphers.map((c) => c.id));
       await this.announcer.bulk(tx, auth, 'ciphers', 'bulk-delete', this.clock.now(), members);
     });
@@ -202,7 +206,7 @@ export class OrganizationCiphersService {
     return this.uow.run(async (tx) => {
       const ciphers = await this.adminCiphers(tx.manager, auth, dto, adminMayDelete);
       await this.bulkTrash(tx, auth, ciphers.filter((c) => c.deletedDate), false);
-      return toListResponse(ciphers.map(toCipherMiniResponse));
+      return toListResponse(await this.query.minis(tx.manager, ciphers));
     });
   }
 
@@ -224,6 +228,11 @@ export class OrganizationCiphersService {
       const after = await this.announcer.membersSeeing(tx.manager, ciphers);
       await this.announcer.bulk(tx, auth, 'ciphers', 'bulk-collections', this.clock.now(), [...before, ...after]);
     });
+  }
+
+  /** An organization item the caller may edit through their role (the `-admin` attachment routes); 404 otherwise. */
+  async editableAsAdmin(db: EntityManager, auth: AuthContext, id: string): Promise<CipherEntity> {
+    return (await this.adminCipher(db, auth, id, adminMayEdit)).cipher;
   }
 
   // --- helpers ---

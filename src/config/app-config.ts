@@ -124,6 +124,8 @@ export interface AppConfig {
   passwordHashing: { concurrency: number; queue: number };
   adminToken: string | null;
   trashAutoDeleteDays: number;
+  /** Files on items: where they live, and the per-user and per-organization quotas in bytes (null = no limit). */
+  attachments: { folder: string; userLimitBytes: number | null; orgLimitBytes: number | null };
   /** AUTH_REQUEST_PURGE_SCHEDULE: cron with seconds, in UTC; null (set empty) = the purge never runs. */
   authRequestPurgeSchedule: string | null;
   unauthenticatedRateLimit: { seconds: number; maxBurst: number };
@@ -250,6 +252,11 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     passwordHashing: { concurrency: get<number>('PASSWORD_HASH_CONCURRENCY') || defaultHashConcurrency(raw), queue: get<number>('PASSWORD_HASH_QUEUE') },
     adminToken: get<string | undefined>('ADMIN_TOKEN') ?? null,
     trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    attachments: Object.freeze({
+      folder: resolve(get<string | undefined>('ATTACHMENTS_FOLDER') ?? join(dataFolder, 'attachments')),
+      userLimitBytes: kilobytes(get<number | undefined>('USER_ATTACHMENT_LIMIT')),
+      orgLimitBytes: kilobytes(get<number | undefined>('ORG_ATTACHMENT_LIMIT')),
+    }),
     authRequestPurgeSchedule,
     unauthenticatedRateLimit: { seconds: get<number>('UNAUTHENTICATED_RATELIMIT_SECONDS'), maxBurst: get<number>('UNAUTHENTICATED_RATELIMIT_MAX_BURST') },
     push: Object.freeze(push),
@@ -403,6 +410,11 @@ function parseTls(value: string | undefined, problems: string[]): TlsConfig | nu
     if (!existsSync(path)) problems.push(`ROCKET_TLS: ${what} file "${path}" does not exist; expected {certs="/path/cert.pem",key="/path/key.pem"}`);
   }
   return { certPath: certs, keyPath: key };
+}
+
+/** A Vaultwarden KB limit in bytes; unset stays null (no limit). */
+function kilobytes(value: number | undefined): number | null {
+  return value === undefined ? null : value * 1024;
 }
 
 function parseDatabase(value: string | undefined, dataFolder: string, problems: string[]): { type: DatabaseType; url: string | null; sqlitePath: string | null } {

@@ -71,6 +71,9 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'EMAIL_ATTEMPTS_LIMIT', kind: 'integer', default: '3', min: 1, max: 100, doc: 'Wrong entries of an emailed code before it is voided (a new code must then be sent).' },
   // --- Vault ---
   { name: 'TRASH_AUTO_DELETE_DAYS', kind: 'integer', default: '30', min: 0, max: 36500, doc: 'Days after which trashed items are purged; 0 keeps them forever.' },
+  { name: 'ATTACHMENTS_FOLDER', kind: 'string', doc: 'Folder for the files attached to items (shared by every instance, like DATA_FOLDER); unset = DATA_FOLDER/attachments (Vaultwarden name).' },
+  { name: 'USER_ATTACHMENT_LIMIT', kind: 'integer', min: 0, max: 8796093022207, doc: 'Most kilobytes of attachments one user may store on personal items; unset = no limit, 0 = personal attachments disabled (Vaultwarden name and unit).' },
+  { name: 'ORG_ATTACHMENT_LIMIT', kind: 'integer', min: 0, max: 8796093022207, doc: 'Most kilobytes of attachments one organization may store on its items; unset = no limit, 0 = organization attachments disabled (Vaultwarden name and unit).' },
   { name: 'AUTH_REQUEST_PURGE_SCHEDULE', kind: 'string', default: '30 * * * * *', doc: 'When expired login-with-device requests (older than 15 minutes) and answered ones (5 minutes after the answer) are deleted: cron with seconds, in UTC (Vaultwarden form; default every minute at second 30); empty disables the purge.' },
   // --- Notifications ---
   { name: 'ENABLE_WEBSOCKET', kind: 'boolean', default: 'true', doc: 'Serve /notifications/hub and /notifications/anonymous-hub on the main port.' },

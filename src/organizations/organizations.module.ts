@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
 import { MasterPasswordPolicySource } from '../accounts/master-password-policy';
 import { OrgInviteTokens } from '../accounts/org-invite-tokens';
 import { ProfileOrganizationsSource } from '../accounts/profile-organizations';
@@ -33,7 +34,7 @@ import { TwoFactorPolicyListener } from './two-factor-policy.listener';
 /** Organizations, memberships, collections, groups and policies. Global for the profile port it provides to accounts. */
 @Global()
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, AttachmentStorageModule],
   controllers: [OrganizationsController, MembersController, CollectionsController, GroupsController, OrganizationBillingController,
     PoliciesController, AccountRecoveryController],
   providers: [

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccountRevisionService } from '../accounts/account-revision.service';
@@ -51,6 +52,7 @@ export class OrganizationsService {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly policies: PoliciesQueryService,
+    private readonly attachmentFiles: AttachmentCleanup,
   ) {}
 
   /** POST /api/organizations: the creator becomes its confirmed owner; `collectionName` makes a first collection the owner manages. */
@@ -134,6 +136,7 @@ export class OrganizationsService {
     await this.uow.run(async (tx) => {
       await this.requireOwner(tx.manager, auth, id);
       const members = await this.repo.confirmedUserIds(tx.manager, id);
+      await this.attachmentFiles.forOrganization(tx, id);
       await this.repo.deleteOrganization(tx.manager, id);
       await this.keysChanged(tx, id, members, 'deleted', auth, this.clock.now());
     });

@@ -1,6 +1,7 @@
 // TEST CODE ONLY: the whole server, in process, on a random port over HTTPS (the official CLI refuses http).
 import { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -30,13 +31,15 @@ export interface TestApp {
  * temporary data folder, low server-side PBKDF2 iterations (for speed), signups open.
  * `env` overrides any variable, exactly as the environment would.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { reachableDomain?: boolean } = {}): Promise<TestApp> {
   const dataFolder = env.DATA_FOLDER ?? mkdtempSync(join(tmpdir(), 'vault-test-'));
+  // Links the server builds from DOMAIN (attachment downloads) must reach it: then the port is chosen first.
+  const port = options.reachableDomain ? await freePort() : 0;
   const { config } = loadConfig({
     DATA_FOLDER: dataFolder,
-    DOMAIN: 'https://127.0.0.1',
+    DOMAIN: port ? `https://127.0.0.1:${port}` : 'https://127.0.0.1',
     ROCKET_ADDRESS: '127.0.0.1',
-    ROCKET_PORT: '0',
+    ROCKET_PORT: String(port),
     ROCKET_TLS: `{certs="${TLS_CERT}",key="${TLS_KEY}"}`,
     PASSWORD_ITERATIONS: '100000',
     LOG_LEVEL: 'debug',
@@ -50,7 +53,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   }
   configureLogging({ ...config.log, format: 'json' }, { stdout: process.env.TEST_LOG_STDOUT === '1' });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const origin = `https://127.0.0.1:${address.port}`;
   return {
@@ -63,4 +66,16 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       if (!env.DATA_FOLDER) rmSync(dataFolder, { recursive: true, force: true });
     },
   };
+}
+
+/** A port free on 127.0.0.1 right now (the OS picks it; released before the server binds it). */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
 }

@@ -1,3 +1,4 @@
+import type { AttachmentResponseDto } from '../../attachments/dto/attachment-response.dto';
 import { toApiDate } from '../../common/time/clock';
 import { CipherEntity } from '../../db/entities';
 import { TYPE_DATA_DEFAULTS } from './cipher-data.dto';
@@ -15,6 +16,8 @@ export interface CipherView {
   deletable?: boolean;
   /** The user's own archive date of an organization cipher (per user); the row's `archivedDate` when absent. */
   archivedDate?: Date | null;
+  /** The cipher's attachments (null or absent: none). */
+  attachments?: AttachmentResponseDto[] | null;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -38,7 +41,7 @@ export interface CipherResponseDto {
   notes: string | null;
   fields: unknown[] | null;
   passwordHistory: unknown[] | null;
-  attachments: null;
+  attachments: AttachmentResponseDto[] | null;
   login: JsonObject | null;
   secureNote: JsonObject | null;
   card: JsonObject | null;
@@ -103,7 +106,7 @@ export function toCipherResponse(view: CipherView): CipherResponseDto {
     notes: cipher.notes,
     fields: asArray(parseJson(cipher.fields)),
     passwordHistory: asArray(parseJson(cipher.passwordHistory)),
-    attachments: null,
+    attachments: view.attachments && view.attachments.length > 0 ? view.attachments : null,
     login: typed('login'),
     secureNote: typed('secureNote'),
     card: typed('card'),
@@ -125,8 +128,8 @@ export interface CipherMiniResponseDto extends Omit<CipherResponseDto, PerUserKe
 /** `cipherMiniDetails`: `cipherMini` with every collection the cipher is in (Admin Console lists). */
 export interface CipherMiniDetailsResponseDto extends Omit<CipherMiniResponseDto, 'object'> { object: 'cipherMiniDetails'; collectionIds: string[] }
 
-export function toCipherMiniResponse(cipher: CipherEntity): CipherMiniResponseDto {
-  const full = toCipherResponse({ cipher, folderId: null, favorite: false });
+export function toCipherMiniResponse(cipher: CipherEntity, attachments: AttachmentResponseDto[] | null = null): CipherMiniResponseDto {
+  const full = toCipherResponse({ cipher, folderId: null, favorite: false, attachments });
   return {
     object: 'cipherMini', id: full.id, type: full.type, organizationId: full.organizationId, organizationUseTotp: full.organizationUseTotp, key: full.key,
     reprompt: full.reprompt, name: full.name, notes: full.notes, fields: full.fields, passwordHistory: full.passwordHistory, attachments: full.attachments,
@@ -135,6 +138,6 @@ export function toCipherMiniResponse(cipher: CipherEntity): CipherMiniResponseDt
   };
 }
 
-export function toCipherMiniDetailsResponse(cipher: CipherEntity, collectionIds: string[]): CipherMiniDetailsResponseDto {
-  return { ...toCipherMiniResponse(cipher), object: 'cipherMiniDetails', collectionIds };
+export function toCipherMiniDetailsResponse(cipher: CipherEntity, collectionIds: string[], attachments: AttachmentResponseDto[] | null = null): CipherMiniDetailsResponseDto {
+  return { ...toCipherMiniResponse(cipher, attachments), object: 'cipherMiniDetails', collectionIds };
 }

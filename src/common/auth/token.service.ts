@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { hkdfSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.tokens';
@@ -79,6 +80,42 @@ export class TokenService {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * A token for a high-volume, short-lived purpose (attachment download links, one per attachment in every sync):
+   * HS256 with a key derived from the signing key, so every instance sharing DATA_FOLDER signs and checks alike at
+   * a fraction of RS256's cost. Times come from the Clock.
+   */
+  signLinkToken(purpose: string, subject: string, data: Record<string, string>, ttlSeconds: number): string {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    return jwt.sign({ ...data, purpose, sub: subject, nbf: now, exp: now + ttlSeconds }, this.linkKey(purpose), { algorithm: 'HS256', issuer: `${this.issuer}|${purpose}` });
+  }
+
+  /** The claims of a valid, unexpired link token of `purpose` (signature, algorithm, issuer, expiry checked), else null. Never throws. */
+  verifyLinkToken(purpose: string, token: string): (Record<string, unknown> & { sub: string }) | null {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return null;
+    try {
+      const claims = jwt.verify(token, this.linkKey(purpose), {
+        algorithms: ['HS256'], issuer: `${this.issuer}|${purpose}`, clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+      });
+      if (typeof claims !== 'object' || claims === null || claims.purpose !== purpose || typeof claims.sub !== 'string') return null;
+      return claims as Record<string, unknown> & { sub: string };
+    } catch {
+      return null;
+    }
+  }
+
+  private readonly linkKeys = new Map<string, Buffer>();
+
+  private linkKey(purpose: string): Buffer {
+    let key = this.linkKeys.get(purpose);
+    if (!key) {
+      const secret = this.keys.privateKey.export({ type: 'pkcs8', format: 'der' });
+      key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `vaultwave link token|${purpose}`, 32));
+      this.linkKeys.set(purpose, key);
+    }
+    return key;
   }
 
   /** Verifies signature, algorithm, issuer, exp and nbf; returns the claims or null. Never throws. */

@@ -20,6 +20,7 @@ import { TwoFactorIncompleteEntity } from './two-factor-incomplete.entity';
 import { TwoFactorRememberEntity } from './two-factor-remember.entity';
 import { TwoFactorEntity } from './two-factor.entity';
 import { UserEntity } from './user.entity';
+import { AttachmentEntity } from './attachment.entity';
 
 export {
   AuthRequestEntity, CipherEntity, CollectionCipherEntity, CollectionEntity, CollectionMemberEntity, DeviceEntity, FavoriteEntity, FolderCipherEntity,
@@ -28,8 +29,9 @@ export {
 export { CollectionGroupEntity, GroupEntity, GroupMemberEntity };
 export { MailOutboxEntity };
 export { CipherArchiveEntity };
+export { AttachmentEntity };
 export { TwoFactorEntity, TwoFactorIncompleteEntity, TwoFactorRememberEntity };
 export const ENTITIES = [UserEntity, DeviceEntity, FolderEntity, CipherEntity, FolderCipherEntity, FavoriteEntity, AuthRequestEntity, PushOutboxEntity,
   OrganizationEntity, MembershipEntity, CollectionEntity, CollectionMemberEntity, CollectionCipherEntity, PolicyEntity,
   GroupEntity, GroupMemberEntity, CollectionGroupEntity, MailOutboxEntity, TwoFactorEntity, TwoFactorRememberEntity, TwoFactorIncompleteEntity,
-  CipherArchiveEntity];
+  CipherArchiveEntity, AttachmentEntity];
