@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CiphersModule } from '../ciphers/ciphers.module';
 import { AttachmentDownloadController } from './attachment-download.controller';
 import { AttachmentStorageModule } from './attachment-storage.module';
+import { AttachmentSweepJob } from './attachment-sweep.job';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsService } from './attachments.service';
 
@@ -9,6 +10,6 @@ import { AttachmentsService } from './attachments.service';
 @Module({
   imports: [CiphersModule, AttachmentStorageModule],
   controllers: [AttachmentDownloadController, AttachmentsController],
-  providers: [AttachmentsService],
+  providers: [AttachmentsService, AttachmentSweepJob],
 })
 export class AttachmentsModule {}

@@ -3,6 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { storedTimestamp } from '../db/columns';
 import { AttachmentEntity, CipherEntity } from '../db/entities';
 import { rawQuery, sqlBoolean } from '../db/raw-sql';
+import { AttachmentRename } from './attachment-renames';
 
 /** Ids per IN list: well below every driver's bound-parameter limit. */
 const CHUNK = 500;
@@ -48,8 +49,8 @@ export class AttachmentsRepository {
   }
 
   /** New encrypted names and keys of existing attachments (a cipher edit, a share, a key rotation); unknown ids are ignored. */
-  async rename(db: EntityManager, cipherId: string, changes: Array<{ id: string; fileName: string; key: string | null }>): Promise<void> {
-    for (const change of changes) {
+  async rename(db: EntityManager, cipherId: string, changes: AttachmentRename[] | null): Promise<void> {
+    for (const change of changes ?? []) {
       await db.getRepository(AttachmentEntity).update({ cipherId, id: change.id }, { fileName: change.fileName, key: change.key });
     }
   }

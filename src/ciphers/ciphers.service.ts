@@ -4,6 +4,9 @@ import { EntityManager } from 'typeorm';
 import { AccountRevisionService } from '../accounts/account-revision.service';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
+import { AttachmentLinks } from '../attachments/attachment-links.service';
+import { attachmentRenames } from '../attachments/attachment-renames';
+import { AttachmentsRepository } from '../attachments/attachments.repository';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -89,6 +92,8 @@ export class CiphersService {
     private readonly organizations: OrganizationsQueryService,
     private readonly policies: PoliciesQueryService,
     private readonly attachmentFiles: AttachmentCleanup,
+    private readonly attachments: AttachmentsRepository,
+    private readonly attachmentLinks: AttachmentLinks,
   ) {}
 
   // --- reads ---
@@ -161,6 +166,7 @@ export class CiphersService {
       const now = this.clock.now();
       await this.keepArchiveMark(tx.manager, auth, cipher);
       applyContent(cipher, dto.cipher);
+      await this.attachments.rename(tx.manager, cipher.id, attachmentRenames(dto.cipher));
       cipher.userId = null;
       cipher.organizationId = organizationId;
       cipher.revisionDate = now;
@@ -204,6 +210,7 @@ export class CiphersService {
       }
       const now = this.clock.now();
       applyContent(cipher, dto);
+      await this.attachments.rename(tx.manager, cipher.id, attachmentRenames(dto));
       cipher.revisionDate = now;
       await this.repo.update(tx.manager, cipher);
       const folderId = dto.folderId ?? null;
@@ -454,6 +461,7 @@ export class CiphersService {
           throw new VaultError(ErrorCode.StaleCipher);
         }
         applyContent(cipher, request);
+        await this.attachments.rename(tx.manager, cipher.id, attachmentRenames(request));
         Object.assign(cipher, { userId: null, organizationId, revisionDate: now });
         shared.set(cipher.id, cipher);
       }
@@ -684,7 +692,7 @@ export class CiphersService {
     db: EntityManager, auth: AuthContext, cipher: CipherEntity, known: { visible?: VisibleCipher; folderId?: string | null; favorite?: boolean } = {},
   ): Promise<CipherResponseDto> {
     if (!cipher.organizationId && known.folderId !== undefined && known.favorite !== undefined) {
-      return toCipherResponse({ cipher, folderId: known.folderId, favorite: known.favorite });
+      return toCipherResponse({ cipher, folderId: known.folderId, favorite: known.favorite, attachments: await this.attachmentLinks.forCipher(db, cipher.id) });
     }
     const visible = cipher.organizationId ? known.visible ?? (await this.query.findVisible(db, auth.userId, cipher.id)) : null;
     const [view] = await this.query.views(db, auth.userId, [visible ? { cipher, access: visible.access } : cipher]);

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
+import { attachmentRenames } from '../attachments/attachment-renames';
+import { AttachmentsRepository } from '../attachments/attachments.repository';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -46,6 +48,7 @@ export class OrganizationCiphersService {
     private readonly announcer: CipherAnnouncer,
     private readonly clock: Clock,
     private readonly attachmentFiles: AttachmentCleanup,
+    private readonly attachments: AttachmentsRepository,
   ) {}
 
   // --- reads ---
@@ -123,6 +126,7 @@ export class OrganizationCiphersService {
       if (dto.lastKnownRevisionDate && new Date(dto.lastKnownRevisionDate).getTime() !== cipher.revisionDate.getTime()) throw new VaultError(ErrorCode.StaleCipher);
       const now = this.clock.now();
       applyContent(cipher, dto);
+      await this.attachments.rename(tx.manager, cipher.id, attachmentRenames(dto));
       cipher.revisionDate = now;
       await this.repo.update(tx.manager, cipher);
       await this.announcer.announce(tx, 'CipherUpdated', auth, cipher, now);

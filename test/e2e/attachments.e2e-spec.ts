@@ -1,9 +1,10 @@
 // Attachments over HTTP as the clients call them (docs/attachments-plan.md): the v2 flow, the legacy single
 // request, download links, deletes, limits, and the SyncCipherUpdate every add and delete sends to the owner's
 // other devices (the official SignalR client). Files are checked on disk: a refused upload leaves nothing.
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AttachmentSweepJob } from '../../src/attachments/attachment-sweep.job';
 import { Clock } from '../../src/common/time/clock';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createTestApp, TestApp } from '../support/app';
@@ -242,6 +243,72 @@ describe('attachments: v2 upload, download link, delete, live updates', () => {
     expectError(await uploadFile(h, alice, cipher.id, shorter.body.attachmentId, randomBytes(1000), encName(alice, 'a')), 400, 'File received does not match expected file length.');
     expect((await h.call(alice.token, 'GET', `/api/ciphers/${cipher.id}`)).body.attachments).toBeNull();
     expect(filesOnDisk(h.t).filter((f) => f.startsWith(cipher.id) || f.startsWith('.tmp/'))).toEqual([]);
+  });
+});
+
+describe('attachments: names follow the cipher, the sweep removes leftovers', () => {
+  let h: Harness;
+  let alice: Person;
+
+  beforeAll(async () => {
+    h = harness(await createTestApp({}, { reachableDomain: true }));
+    alice = await newPerson(h.t, 'alice');
+  }, 60_000);
+  afterAll(async () => {
+    await h?.t.close();
+  });
+
+  it('an edit with attachments2 re-keys the attachment; the legacy attachments map renames it and clears the key; unknown ids are ignored', async () => {
+    const cipher = await newCipher(h, alice);
+    const bytes = randomBytes(500);
+    const { attachmentId } = (await announce(h, alice, cipher, bytes.length)).body;
+    expect((await uploadFile(h, alice, cipher.id, attachmentId, bytes, encName(alice, 'a'))).status).toBe(200);
+    const current = (await h.call(alice.token, 'GET', `/api/ciphers/${cipher.id}`)).body;
+    const [fileName, key] = [encName(alice, 'renamed.pdf'), encName(alice, 'new key')];
+    const edit = { type: 2, name: current.name, secureNote: { type: 0 }, lastKnownRevisionDate: current.revisionDate };
+    const edited = await h.call(alice.token, 'PUT', `/api/ciphers/${cipher.id}`, { ...edit, attachments2: { [attachmentId]: { fileName, key }, [randomUUID().replace(/-/g, '')]: { fileName, key } } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.attachments).toEqual([expect.objectContaining({ id: attachmentId, fileName, key })]);
+    const legacyName = encName(alice, 'legacy.pdf');
+    const legacy = await h.call(alice.token, 'PUT', `/api/ciphers/${cipher.id}`, { ...edit, lastKnownRevisionDate: edited.body.revisionDate, attachments: { [attachmentId]: legacyName } });
+    expect(legacy.body.attachments).toEqual([expect.objectContaining({ id: attachmentId, fileName: legacyName, key: null })]);
+    expect((await h.call(alice.token, 'PUT', `/api/ciphers/${cipher.id}`, { ...edit, lastKnownRevisionDate: legacy.body.revisionDate, attachments2: { [attachmentId]: { fileName: 'plain' } } })).status).toBe(400);
+  });
+
+  it('the sweep drops day-old announced attachments without a file, stale temporaries and files no row names; it keeps everything else', async () => {
+    const root = h.t.config.attachments.folder;
+    const cipher = await newCipher(h, alice);
+    const kept = await announce(h, alice, cipher, 100);
+    expect((await uploadFile(h, alice, cipher.id, kept.body.attachmentId, randomBytes(100), encName(alice, 'a'))).status).toBe(200);
+    const pending = await announce(h, alice, (await h.call(alice.token, 'GET', `/api/ciphers/${cipher.id}`)).body, 100);
+    expect(pending.status).toBe(200);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    const orphanCipher = randomUUID();
+    mkdirSync(join(root, orphanCipher), { recursive: true });
+    writeFileSync(join(root, orphanCipher, 'a'.repeat(32)), 'left by a crash');
+    utimesSync(join(root, orphanCipher, 'a'.repeat(32)), old, old);
+    writeFileSync(join(root, cipher.id, 'b'.repeat(32)), 'no row names it');
+    utimesSync(join(root, cipher.id, 'b'.repeat(32)), old, old);
+    writeFileSync(join(root, cipher.id, 'c'.repeat(32)), 'too recent to judge');
+    mkdirSync(join(root, '.tmp'), { recursive: true });
+    writeFileSync(join(root, '.tmp', 'cut-off-upload'), 'partial');
+    utimesSync(join(root, '.tmp', 'cut-off-upload'), old, old);
+
+    const sweep = h.t.app.get(AttachmentSweepJob);
+    expect(await sweep.runOnce()).toEqual({ pending: 0, temporaries: 1, orphans: 2 });
+    const here = (): string[] => filesOnDisk(h.t).filter((f) => f.startsWith(cipher.id) || f.startsWith(orphanCipher) || f.startsWith('.tmp/')).sort();
+    expect(here()).toEqual([`${cipher.id}/${kept.body.attachmentId}`, `${cipher.id}/${'c'.repeat(32)}`].sort());
+    expect(existsSync(join(root, orphanCipher))).toBe(false);
+    const clock = h.t.app.get(Clock);
+    const now = clock.now.bind(clock);
+    clock.now = () => new Date(now().getTime() + 25 * 3600_000);
+    try {
+      expect((await sweep.runOnce()).pending).toBe(1);
+    } finally {
+      clock.now = now;
+    }
+    const attachments = (await h.call(alice.token, 'GET', `/api/ciphers/${cipher.id}`)).body.attachments as Json[];
+    expect(attachments.map((a) => a.id)).toEqual([kept.body.attachmentId]);
   });
 });
 

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
+import { IsAttachmentMap } from '../../attachments/attachment-renames';
 import { ConformsTo } from '../../common/validation/conforms-to';
 import { IsEncString } from '../../common/validation/is-enc-string';
 import { CardDataDto, IdentityDataDto, LoginDataDto, MAX_CIPHER_DATA_JSON, MAX_ENC_LENGTH, SecureNoteDataDto, SshKeyDataDto } from './cipher-data.dto';
@@ -84,6 +85,11 @@ export class CipherRequestDto {
 
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_PASSWORD_HISTORY) @ValidateNested({ each: true }) @Type(() => PasswordHistoryDto)
   passwordHistory?: PasswordHistoryDto[] | null;
+
+  /** Legacy: attachment id → its encrypted file name (the key is cleared). Ignored when `attachments2` is sent. */
+  @IsOptional() @IsAttachmentMap('attachments') attachments?: Record<string, unknown> | null;
+  /** Attachment id → its file name and key, re-encrypted (share into an organization, key rotation). */
+  @IsOptional() @IsAttachmentMap('attachments2') attachments2?: Record<string, unknown> | null;
 }
 
 /** Body of POST /api/ciphers/create. */
