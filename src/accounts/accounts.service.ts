@@ -372,6 +372,8 @@ export class AccountsService {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
     await this.uow.run(async (tx) => {
+      // Its organizations would be left without an owner, their items and files out of everyone's reach (as upstream: refused).
+      if (await this.organizations?.isSoleOwner(tx.manager, auth.userId)) throw new VaultError(ErrorCode.SoleOwnerCannotDelete);
       await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
       await this.devices.removeAll(tx, auth.userId);
       await this.attachmentFiles.forUser(tx, auth.userId);

@@ -6,4 +6,6 @@ import { EntityManager } from 'typeorm';
  */
 export abstract class ProfileOrganizationsSource {
   abstract forUser(db: EntityManager, userId: string): Promise<unknown[]>;
+  /** Whether the user is the only confirmed owner of some organization (their account may not be deleted then). */
+  abstract isSoleOwner(db: EntityManager, userId: string): Promise<boolean>;
 }

@@ -32,6 +32,10 @@ export class OrganizationsQueryService extends ProfileOrganizationsSource {
     return (await this.repo.confirmedMemberships(db, userId)).map(({ organization, membership }) => toProfileOrganization(organization, membership, { groups: this.config.orgGroupsEnabled }));
   }
 
+  isSoleOwner(db: EntityManager, userId: string): Promise<boolean> {
+    return this.repo.isSoleOwner(db, userId);
+  }
+
   /**
    * Sync `collections`: collections assigned to the user, directly or through a group, in enabled organizations
    * where the user is confirmed, with the user's access to each (§5.3).

@@ -52,6 +52,15 @@ export class OrganizationsRepository {
     return db.getRepository(MembershipEntity).count({ where: { organizationId, type: MembershipType.Owner, status: MembershipStatus.Confirmed } });
   }
 
+  /** Whether the user is the only confirmed owner of at least one organization. */
+  async isSoleOwner(db: EntityManager, userId: string): Promise<boolean> {
+    const rows = await rawQuery<{ organization_id: string }>(db, `SELECT m.organization_id AS organization_id FROM memberships m
+      WHERE m.user_id = $1 AND m.type = $2 AND m.status = $3
+        AND (SELECT COUNT(*) FROM memberships o WHERE o.organization_id = m.organization_id AND o.type = $2 AND o.status = $3) = 1`,
+    [userId, MembershipType.Owner, MembershipStatus.Confirmed]);
+    return rows.length > 0;
+  }
+
   /** User ids of the organization's confirmed members (the recipients of organization-wide key changes). */
   async confirmedUserIds(db: EntityManager, organizationId: string): Promise<string[]> {
     const rows = await db.getRepository(MembershipEntity).find({ where: { organizationId, status: MembershipStatus.Confirmed }, select: { userId: true } });

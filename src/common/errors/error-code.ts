@@ -36,6 +36,7 @@ export enum ErrorCode {
   OrganizationNotFound = 'OrganizationNotFound',
   OrganizationCreationNotAllowed = 'OrganizationCreationNotAllowed',
   LastOwner = 'LastOwner',
+  SoleOwnerCannotDelete = 'SoleOwnerCannotDelete',
   UserVerificationFailed = 'UserVerificationFailed',
   OrganizationKeysExist = 'OrganizationKeysExist',
   /** A member change the organization's rules refuse; the message says which rule. */
@@ -115,6 +116,7 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.OrganizationNotFound]: { status: 404, message: 'Resource not found.' },
   [ErrorCode.OrganizationCreationNotAllowed]: { status: 400, message: 'User not allowed to create organizations' },
   [ErrorCode.LastOwner]: { status: 400, message: 'Organization must have at least one confirmed owner.' },
+  [ErrorCode.SoleOwnerCannotDelete]: { status: 400, message: 'Cannot delete this user because it is the sole owner of at least one organization. Please delete these organizations or upgrade another user.' },
   [ErrorCode.UserVerificationFailed]: { status: 400, message: 'User verification failed.' },
   [ErrorCode.OrganizationKeysExist]: { status: 400, message: 'Organization Keys already exist' },
   [ErrorCode.MemberChangeRefused]: { status: 400, message: 'User invalid.' },
