@@ -17,6 +17,8 @@ export const ATTACHMENT_ID = /^[a-z0-9]{1,64}$/;
 const CIPHER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Temporary files of uploads in progress, on the same file system as their final place (so the move is a rename). */
 const TEMP = '.tmp';
+/** Suffix of a share's staged copy beside the attachment's file. */
+const STAGED = '.share';
 
 /** Raised while streaming when the body goes past the byte limit it was given. */
 export class TooManyBytesError extends Error {
@@ -90,6 +92,18 @@ export class AttachmentFiles {
     const target = this.pathOf(cipherId, attachmentId);
     await mkdir(join(this.folder, cipherId), { recursive: true, mode: 0o700 });
     await rename(received.path, target);
+  }
+
+  /** Keeps a received file beside the attachment as the staged copy of a share (replacing an earlier one). */
+  async stage(received: ReceivedFile, cipherId: string, attachmentId: string): Promise<void> {
+    await mkdir(join(this.folder, cipherId), { recursive: true, mode: 0o700 });
+    await rename(received.path, `${this.pathOf(cipherId, attachmentId)}${STAGED}`);
+  }
+
+  /** Puts the staged copy of a share in place of the attachment's file. */
+  async promoteStaged(cipherId: string, attachmentId: string): Promise<void> {
+    const path = this.pathOf(cipherId, attachmentId);
+    await rename(`${path}${STAGED}`, path);
   }
 
   /** Drops a received file that will not be placed. */

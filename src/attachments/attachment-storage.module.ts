@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AttachmentCleanup } from './attachment-cleanup.service';
 import { AttachmentFiles } from './attachment-files';
 import { AttachmentLinks } from './attachment-links.service';
+import { AttachmentShares } from './attachment-shares.service';
 import { AttachmentsRepository } from './attachments.repository';
 
 /**
@@ -10,7 +11,7 @@ import { AttachmentsRepository } from './attachments.repository';
  * AttachmentsModule, which builds on the ciphers module.
  */
 @Module({
-  providers: [AttachmentsRepository, AttachmentFiles, AttachmentLinks, AttachmentCleanup],
-  exports: [AttachmentsRepository, AttachmentFiles, AttachmentLinks, AttachmentCleanup],
+  providers: [AttachmentsRepository, AttachmentFiles, AttachmentLinks, AttachmentCleanup, AttachmentShares],
+  exports: [AttachmentsRepository, AttachmentFiles, AttachmentLinks, AttachmentCleanup, AttachmentShares],
 })
 export class AttachmentStorageModule {}

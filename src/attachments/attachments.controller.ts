@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { CipherMiniResponseDto, CipherResponseDto } from '../ciphers/dto/cipher-response.dto';
 import { AccessTokenGuard } from '../common/auth/access-token.guard';
@@ -6,7 +6,7 @@ import { AuthContext } from '../common/auth/auth-context';
 import { Auth } from '../common/auth/auth.decorator';
 import { IdParamDto } from '../common/validation/id-param.dto';
 import { AttachmentsService } from './attachments.service';
-import { AttachmentRequestDto } from './dto/attachment-request.dto';
+import { AttachmentRequestDto, AttachmentShareQueryDto } from './dto/attachment-request.dto';
 import { AttachmentResponseDto, AttachmentUploadDataResponseDto, DeleteAttachmentResponseDto } from './dto/attachment-response.dto';
 import { UploadRequest } from './multipart-upload';
 
@@ -49,6 +49,14 @@ export class AttachmentsController {
   @HttpCode(200)
   upload(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Param('attachmentId') attachmentId: string, @Req() req: Request): Promise<void> {
     return this.attachments.upload(auth, id, attachmentId, upload(req));
+  }
+
+  @Post(':id/attachment/:attachmentId/share')
+  @HttpCode(200)
+  stageShare(
+    @Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Param('attachmentId') attachmentId: string, @Query() query: AttachmentShareQueryDto, @Req() req: Request,
+  ): Promise<void> {
+    return this.attachments.stageShare(auth, id, attachmentId, query.organizationId, upload(req));
   }
 
   @Get(':id/attachment/:attachmentId')

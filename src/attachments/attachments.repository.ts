@@ -55,6 +55,24 @@ export class AttachmentsRepository {
     }
   }
 
+  /** Records the staged copy of a share (its name, key and size) on the attachment. */
+  async stageShare(db: EntityManager, cipherId: string, id: string, staged: { fileName: string; key: string | null; size: number }): Promise<boolean> {
+    const result = await db.getRepository(AttachmentEntity).update({ cipherId, id }, { shareFileName: staged.fileName, shareKey: staged.key, shareFileSize: staged.size });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The attachments of these ciphers that have a staged share copy. */
+  async staged(db: EntityManager, cipherIds: string[]): Promise<AttachmentEntity[]> {
+    return (await this.listForCiphers(db, cipherIds)).filter((row) => row.shareFileName !== null);
+  }
+
+  /** Makes the staged copy the attachment's metadata (the file is moved by the caller). */
+  async applyStaged(db: EntityManager, row: AttachmentEntity): Promise<void> {
+    await db.getRepository(AttachmentEntity).update({ cipherId: row.cipherId, id: row.id }, {
+      fileName: row.shareFileName as string, key: row.shareKey, fileSize: Number(row.shareFileSize), validated: true, shareFileName: null, shareKey: null, shareFileSize: null,
+    });
+  }
+
   async delete(db: EntityManager, cipherId: string, id: string): Promise<boolean> {
     const result = await db.getRepository(AttachmentEntity).delete({ cipherId, id });
     return (result.affected ?? 0) > 0;

@@ -6,6 +6,7 @@ import { CipherAnnouncer } from '../ciphers/cipher-announcer';
 import { CiphersQueryService } from '../ciphers/ciphers-query.service';
 import { CipherMiniResponseDto, CipherResponseDto } from '../ciphers/dto/cipher-response.dto';
 import { OrganizationCiphersService } from '../ciphers/organization-ciphers.service';
+import { OrganizationsQueryService } from '../organizations/organizations-query.service';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
@@ -72,6 +73,7 @@ export class AttachmentsService {
     private readonly admin: OrganizationCiphersService,
     private readonly announcer: CipherAnnouncer,
     private readonly clock: Clock,
+    private readonly organizations: OrganizationsQueryService,
   ) {}
 
   // --- v2: metadata first, then the file ---
@@ -186,6 +188,47 @@ export class AttachmentsService {
         await this.files.place(file, cipher.id, row.id);
         await this.announcer.touched(tx, auth, cipher, now);
         return asAdmin ? this.ciphers.mini(tx.manager, cipher) : this.ciphers.requireForUser(tx.manager, auth.userId, cipher.id);
+      });
+    } finally {
+      await this.files.discard(file);
+    }
+  }
+
+  // --- share staging ---
+
+  /**
+   * POST /api/ciphers/{id}/attachment/{attachmentId}/share?organizationId=: a copy of an attachment of the caller's
+   * personal cipher, re-encrypted for the organization the cipher is about to be shared into (attachments without
+   * a key cannot be re-keyed in place). Staged beside the file; `PUT /api/ciphers/{id}/share` swaps it in. No
+   * change to the cipher yet, so no announcement.
+   */
+  async stageShare(auth: AuthContext, cipherId: string, attachmentId: string, organizationId: string, request: UploadRequest): Promise<void> {
+    const check = async (db: EntityManager): Promise<CipherEntity> => {
+      const visible = await this.ciphers.findVisible(db, auth.userId, cipherId);
+      if (!visible) throw notFound();
+      if (visible.cipher.organizationId) throw new VaultError(ErrorCode.CipherAlreadyShared);
+      await this.organizations.requireConfirmedMember(db, organizationId, auth.userId);
+      const row = ATTACHMENT_ID.test(attachmentId) ? await this.repo.find(db, visible.cipher.id, attachmentId) : null;
+      if (!row) throw new VaultError(ErrorCode.AttachmentNotOnCipher);
+      return visible.cipher;
+    };
+    await this.uow.read(check);
+    let upload;
+    try {
+      upload = await receiveUpload(request, this.files, LEGACY_MAX_BYTES);
+    } catch (error) {
+      if (error instanceof TooManyBytesError) throw new VaultError(ErrorCode.AttachmentTooLarge);
+      throw error;
+    }
+    const { fields, file } = upload;
+    try {
+      if (file.size === 0) throw new VaultError(ErrorCode.AttachmentEmpty);
+      const key = fields.get('key') ?? null;
+      if (!validEncString(file.fileName) || (key !== null && !validEncString(key))) throw new VaultError(ErrorCode.AttachmentInvalidContent);
+      await this.uow.run(async (tx) => {
+        const cipher = await check(tx.manager);
+        await this.repo.stageShare(tx.manager, cipher.id, attachmentId, { fileName: file.fileName, key, size: file.size });
+        await this.files.stage(file, cipher.id, attachmentId);
       });
     } finally {
       await this.files.discard(file);
@@ -324,5 +367,8 @@ function newRow(cipherId: string, fileName: string, key: string | null, size: nu
   row.fileSize = size;
   row.validated = validated;
   row.createdAt = now;
+  row.shareFileName = null;
+  row.shareKey = null;
+  row.shareFileSize = null;
   return row;
 }

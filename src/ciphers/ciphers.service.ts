@@ -5,6 +5,7 @@ import { AccountRevisionService } from '../accounts/account-revision.service';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
 import { AttachmentLinks } from '../attachments/attachment-links.service';
+import { AttachmentShares } from '../attachments/attachment-shares.service';
 import { attachmentRenames } from '../attachments/attachment-renames';
 import { AttachmentsRepository } from '../attachments/attachments.repository';
 import { AuthContext } from '../common/auth/auth-context';
@@ -94,6 +95,7 @@ export class CiphersService {
     private readonly attachmentFiles: AttachmentCleanup,
     private readonly attachments: AttachmentsRepository,
     private readonly attachmentLinks: AttachmentLinks,
+    private readonly attachmentShares: AttachmentShares,
   ) {}
 
   // --- reads ---
@@ -172,6 +174,7 @@ export class CiphersService {
       cipher.revisionDate = now;
       await this.repo.update(tx.manager, cipher);
       await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
+      await this.attachmentShares.apply(tx, [cipher.id]);
       // The owner's other devices drop the personal copy and fetch the shared one (the caller is a member too).
       const audience = await this.audience(tx.manager, auth, cipher);
       await this.announce(tx, 'CipherUpdated', auth, cipher, now, { ...audience, recipients: [...new Set([...audience.recipients, auth.userId])] });
@@ -470,6 +473,7 @@ export class CiphersService {
         await this.repo.update(tx.manager, cipher);
         await this.repo.setCollections(tx.manager, cipher.id, collectionIds);
       }
+      await this.attachmentShares.apply(tx, [...shared.keys()]);
       await this.finishBulk(tx, auth, 'ciphers', 'bulk-share', now, await this.repo.membersOfCollections(tx.manager, collectionIds));
       return toListResponse(await this.query.minis(tx.manager, [...shared.values()]));
     });

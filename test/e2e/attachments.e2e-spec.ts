@@ -9,7 +9,7 @@ import { Clock } from '../../src/common/time/clock';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
-import { call as callApi, connectHub, Json, JsonResponse, newPerson, Person } from '../support/org-harness';
+import { call as callApi, connectHub, createOrganization, Json, JsonResponse, newPerson, Person } from '../support/org-harness';
 import { encryptType2 } from '../support/test-crypto';
 
 const MIB = 1024 * 1024;
@@ -273,6 +273,37 @@ describe('attachments: names follow the cipher, the sweep removes leftovers', ()
     const legacy = await h.call(alice.token, 'PUT', `/api/ciphers/${cipher.id}`, { ...edit, lastKnownRevisionDate: edited.body.revisionDate, attachments: { [attachmentId]: legacyName } });
     expect(legacy.body.attachments).toEqual([expect.objectContaining({ id: attachmentId, fileName: legacyName, key: null })]);
     expect((await h.call(alice.token, 'PUT', `/api/ciphers/${cipher.id}`, { ...edit, lastKnownRevisionDate: legacy.body.revisionDate, attachments2: { [attachmentId]: { fileName: 'plain' } } })).status).toBe(400);
+  });
+
+  it('sharing an attachment without a key: a re-encrypted copy is staged, then swapped in by the share, keeping its id', async () => {
+    const cipher = await newCipher(h, alice);
+    const original = randomBytes(3000);
+    const legacy = await post(h, alice.token, `/api/ciphers/${cipher.id}/attachment`, form([['data', new Blob([original])]], encName(alice, 'old.pdf')));
+    expect(legacy.status).toBe(200);
+    const [attachment] = legacy.body.attachments as Json[];
+    expect(attachment.key).toBeNull();
+    const org = await createOrganization(h.t, alice, 'Family');
+    const reencrypted = randomBytes(3010);
+    const [orgName, orgKey] = [encryptType2('old.pdf', org.key), encryptType2('attachment key', org.key)];
+    const stagePath = `/api/ciphers/${cipher.id}/attachment/${attachment.id}/share?organizationId=${org.id}`;
+    expect((await post(h, alice.token, stagePath, form([['key', orgKey], ['data', new Blob([reencrypted])]], orgName))).status).toBe(200);
+    // Staged only: the personal item still has its attachment as it was.
+    const before = (await h.call(alice.token, 'GET', `/api/ciphers/${cipher.id}/attachment/${attachment.id}`)).body;
+    expect(before).toMatchObject({ fileName: attachment.fileName, key: null, size: '3000' });
+    expect(sha(Buffer.from(await (await fetch(before.url)).arrayBuffer()))).toBe(sha(original));
+    const current = (await h.call(alice.token, 'GET', `/api/ciphers/${cipher.id}`)).body;
+    const shared = await h.call(alice.token, 'PUT', `/api/ciphers/${cipher.id}/share`, {
+      cipher: { type: 2, name: encryptType2('note', org.key), secureNote: { type: 0 }, organizationId: org.id, lastKnownRevisionDate: current.revisionDate }, collectionIds: [org.collectionId],
+    });
+    expect(shared.status).toBe(200);
+    expect(shared.body.attachments).toEqual([expect.objectContaining({ id: attachment.id, fileName: orgName, key: orgKey, size: '3010' })]);
+    expect(sha(Buffer.from(await (await fetch(shared.body.attachments[0].url)).arrayBuffer()))).toBe(sha(reencrypted));
+    // Now in the organization: staging again is refused; so are unknown attachments and organizations one is not in.
+    expectError(await post(h, alice.token, stagePath, form([['data', new Blob([reencrypted])]], orgName)), 400, 'Cipher belongs to an organization already.');
+    const other = await newCipher(h, alice);
+    expectError(await post(h, alice.token, `/api/ciphers/${other.id}/attachment/${'d'.repeat(32)}/share?organizationId=${org.id}`, form([['data', new Blob([reencrypted])]], orgName)), 400, 'Cipher does not own specified attachment');
+    const elsewhere = await createOrganization(h.t, await newPerson(h.t, 'stranger'), 'Other');
+    expect((await post(h, alice.token, `/api/ciphers/${other.id}/attachment/${'d'.repeat(32)}/share?organizationId=${elsewhere.id}`, form([['data', new Blob([reencrypted])]], orgName))).status).toBe(404);
   });
 
   it('the sweep drops day-old announced attachments without a file, stale temporaries and files no row names; it keeps everything else', async () => {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsInt, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsDefined, IsInt, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsEncString } from '../../common/validation/is-enc-string';
 
 /** The official attachment models cap their EncStrings at 1,000 characters. */
@@ -18,5 +18,5 @@ export class AttachmentRequestDto {
 
 /** `?organizationId=` of the share staging route. */
 export class AttachmentShareQueryDto {
-  @IsDefined() @IsString() @MaxLength(36) organizationId!: string;
+  @IsDefined() @IsUUID('all') organizationId!: string;
 }

@@ -68,6 +68,8 @@ export enum ErrorCode {
   AttachmentInvalidContent = 'AttachmentInvalidContent',
   AttachmentAlreadyUploaded = 'AttachmentAlreadyUploaded',
   AttachmentRevisionDateInvalid = 'AttachmentRevisionDateInvalid',
+  AttachmentNotOnCipher = 'AttachmentNotOnCipher',
+  CipherAlreadyShared = 'CipherAlreadyShared',
   // two-step login
   /** A second factor the server does not offer (Duo, YubiKey OTP): a clear 400 rather than a 404. */
   TwoFactorProviderUnsupported = 'TwoFactorProviderUnsupported',
@@ -143,6 +145,8 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.AttachmentInvalidContent]: { status: 400, message: 'Invalid content.' },
   [ErrorCode.AttachmentAlreadyUploaded]: { status: 400, message: 'The file of this attachment has already been uploaded.' },
   [ErrorCode.AttachmentRevisionDateInvalid]: { status: 400, message: 'Invalid lastKnownRevisionDate format.' },
+  [ErrorCode.AttachmentNotOnCipher]: { status: 400, message: 'Cipher does not own specified attachment' },
+  [ErrorCode.CipherAlreadyShared]: { status: 400, message: 'Cipher belongs to an organization already.' },
   [ErrorCode.OrganizationMismatch]: { status: 400, message: 'The item does not belong to that organization.' },
   [ErrorCode.CipherNotOwned]: { status: 400, message: 'Trying to share ciphers that you do not own.' },
   [ErrorCode.InvalidCollectionRelationship]: { status: 400, message: 'Invalid collection relationship.' },

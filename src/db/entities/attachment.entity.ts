@@ -17,4 +17,8 @@ export class AttachmentEntity {
   @Column({ type: 'text', name: 'akey', nullable: true }) key!: string | null;
   @Column({ type: 'boolean', default: true }) validated!: boolean;
   @TimestampColumn({ name: 'created_at' }) createdAt!: Date;
+  /** The staged copy of a share (name, key, size of the re-encrypted file), applied when the cipher is shared. */
+  @Column({ type: 'text', name: 'share_file_name', nullable: true }) shareFileName!: string | null;
+  @Column({ type: 'text', name: 'share_akey', nullable: true }) shareKey!: string | null;
+  @Column({ type: 'bigint', name: 'share_file_size', nullable: true }) shareFileSize!: number | null;
 }
