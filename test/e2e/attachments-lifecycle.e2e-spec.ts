@@ -2,13 +2,14 @@
 // removes their files (the cipher folder on disk, and the download link then answers 404), moving to the trash does
 // not; organization items follow the organization's collection access for members, the admin routes for the
 // owner, and the members who can see the item (only they) hear of each attachment change on the hub.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrashPurgeJob } from '../../src/ciphers/trash-purge.job';
 import { Clock } from '../../src/common/time/clock';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createTestApp, TestApp } from '../support/app';
+import { fetchLink, sha256, uploadAttachment } from '../support/attachments';
 import { HubClient, HubNotification } from '../support/hub-client';
 import {
   addMembers, call as callApi, connectHub, createOrganization, Json, JsonResponse, newPerson, nothingReaches, Organization, Person,
@@ -48,14 +49,8 @@ async function announce(t: TestApp, person: Person, cipherId: string, fileSize: 
   });
 }
 
-/** The direct upload of a v2 attachment, as the clients make it: one part `data`, the encrypted name as file name. */
-async function upload(t: TestApp, person: Person, cipherId: string, attachmentId: string, bytes: Buffer, fileName: string): Promise<JsonResponse> {
-  const body = new FormData();
-  body.append('data', new Blob([bytes], { type: 'application/octet-stream' }), fileName);
-  const res = await fetch(`${t.baseUrl}/api/ciphers/${cipherId}/attachment/${attachmentId}`, { method: 'POST', headers: { Authorization: `Bearer ${person.token}` }, body });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const upload = (t: TestApp, person: Person, cipherId: string, attachmentId: string, bytes: Buffer, fileName: string): Promise<JsonResponse> =>
+  uploadAttachment(t, person.token, cipherId, attachmentId, bytes, fileName);
 
 interface Stored { attachmentId: string; bytes: Buffer; link: string }
 
@@ -73,12 +68,8 @@ async function attach(t: TestApp, person: Person, cipherId: string, keyOwner: Pe
   return { attachmentId, bytes, link };
 }
 
-const sha = (bytes: Buffer | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 async function expectDownload(link: string, bytes: Buffer): Promise<void> {
-  const res = await fetch(link);
-  expect(res.status).toBe(200);
-  expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(bytes));
+  expect(await fetchLink(link)).toEqual({ status: 200, sha: sha256(bytes) });
 }
 
 async function expectGone(link: string): Promise<void> {

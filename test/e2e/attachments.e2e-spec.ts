@@ -1,13 +1,14 @@
 // Attachments over HTTP as the clients call them (docs/attachments-plan.md): the v2 flow, the legacy single
 // request, download links, deletes, limits, and the SyncCipherUpdate every add and delete sends to the owner's
 // other devices (the official SignalR client). Files are checked on disk: a refused upload leaves nothing.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AttachmentSweepJob } from '../../src/attachments/attachment-sweep.job';
 import { Clock } from '../../src/common/time/clock';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createTestApp, TestApp } from '../support/app';
+import { multipartForm, postMultipart, sha256, uploadAttachment } from '../support/attachments';
 import { HubClient } from '../support/hub-client';
 import { call as callApi, connectHub, createOrganization, Json, JsonResponse, newPerson, Person } from '../support/org-harness';
 import { encryptType2 } from '../support/test-crypto';
@@ -36,28 +37,11 @@ function announce(h: Harness, person: Person, cipher: Json, fileSize: number, ex
   });
 }
 
-/** A multipart body with the given parts, in that order (a Blob part is a file named `fileName`). */
-function form(parts: Array<[string, string | Blob]>, fileName = ''): FormData {
-  const body = new FormData();
-  for (const [name, value] of parts) {
-    if (typeof value === 'string') body.append(name, value);
-    else body.append(name, value, fileName);
-  }
-  return body;
-}
-
-async function post(h: Harness, token: string, path: string, body: FormData | string, headers: Record<string, string> = {}): Promise<JsonResponse> {
-  const res = await fetch(`${h.t.baseUrl}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, ...headers }, body });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** The direct upload of a v2 attachment, as the clients make it: one part `data`, the encrypted name as file name. */
-function uploadFile(h: Harness, person: Person, cipherId: string, attachmentId: string, bytes: Buffer, fileName: string): Promise<JsonResponse> {
-  return post(h, person.token, `/api/ciphers/${cipherId}/attachment/${attachmentId}`, form([['data', new Blob([bytes], { type: 'application/octet-stream' })]], fileName));
-}
-
-const sha = (bytes: Buffer | Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const form = multipartForm;
+const post = (h: Harness, token: string, path: string, body: FormData | string, headers: Record<string, string> = {}): Promise<JsonResponse> => postMultipart(h.t, token, path, body, headers);
+const uploadFile = (h: Harness, person: Person, cipherId: string, attachmentId: string, bytes: Buffer, fileName: string): Promise<JsonResponse> =>
+  uploadAttachment(h.t, person.token, cipherId, attachmentId, bytes, fileName);
+const sha = sha256;
 
 /** Everything under the attachments folder (cipher folders and their files, and temporaries). */
 function filesOnDisk(t: TestApp): string[] {
