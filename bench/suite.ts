@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { plotSvg } from './lib/plot';
 import { Scenario } from './lib/scenario';
 import { selectedTargets } from './lib/targets';
+import { attachmentMemoryScenario } from './scenarios/attachment-memory';
 import { connectionsScenario } from './scenarios/connections';
 import { deliveryScenario } from './scenarios/delivery';
 import { fanoutScenario, loginStormScenario } from './scenarios/in-process';
@@ -21,7 +22,7 @@ import { soakScenario } from './scenarios/soak';
 import { syncScenario } from './scenarios/sync';
 import { writesScenario } from './scenarios/writes';
 
-const SCENARIOS: Scenario[] = [connectionsScenario, deliveryScenario, syncScenario, writesScenario, loginStormScenario, fanoutScenario, orgFanoutScenario, soakScenario];
+const SCENARIOS: Scenario[] = [connectionsScenario, deliveryScenario, syncScenario, writesScenario, loginStormScenario, fanoutScenario, orgFanoutScenario, attachmentMemoryScenario, soakScenario];
 
 /** A table as Markdown, for summary.md and docs/performance.md. */
 function markdown(table: Record<string, Record<string, string | number>>): string {
