@@ -14,7 +14,7 @@ export interface ReceivedUpload {
   file: ReceivedFile & { fileName: string };
 }
 
-/** The largest form field kept (an EncString key or a date); anything longer is refused. */
+/** Form fields must stay under this (an EncString key or a date); one that reaches it is refused. */
 const FIELD_BYTES = 64 * 1024;
 
 /**
@@ -74,6 +74,9 @@ export function receiveUpload(request: UploadRequest, files: AttachmentFiles, fi
       }
       const fileName = info.filename ?? '';
       fileStream = stream;
+      // Until receive() has piped it (after a mkdir), a refused or truncated body errors this stream with nobody
+      // listening, and an unhandled stream error would take the whole process down. pipeline still sees the error.
+      stream.on('error', () => undefined);
       receiving = files.receive(stream, fileLimit).then((file) => ({ ...file, fileName }));
       receiving.catch((error: unknown) => fail(error));
     });

@@ -207,6 +207,12 @@ describe('attachments: v2 upload, download link, delete, live updates', () => {
     expectError(await post(h, alice.token, `/api/ciphers/${cipher.id}/attachment/${attachmentId}`, 'plain', { 'Content-Type': 'text/plain' }), 400, 'Invalid content.');
     expectError(await post(h, alice.token, `/api/ciphers/${cipher.id}/attachment/${attachmentId}`, form([['key', 'x']])), 400, 'Invalid content.');
     expectError(await post(h, alice.token, `/api/ciphers/${cipher.id}/attachment/${attachmentId}`, '--b\r\nbroken', { 'Content-Type': 'multipart/form-data; boundary=b' }), 400, 'Invalid content.');
+    // A file part cut off before its closing boundary, and two file parts: refused, and the server stays up.
+    const part = (name: string): string => `--b\r\nContent-Disposition: form-data; name="${name}"; filename="2.a|b|c"\r\nContent-Type: application/octet-stream\r\n\r\n${'x'.repeat(50)}`;
+    const multipart = { 'Content-Type': 'multipart/form-data; boundary=b' };
+    expectError(await post(h, alice.token, `/api/ciphers/${cipher.id}/attachment/${attachmentId}`, part('data'), multipart), 400, 'Invalid content.');
+    expectError(await post(h, alice.token, `/api/ciphers/${cipher.id}/attachment/${attachmentId}`, `${part('data')}\r\n${part('more')}\r\n--b--\r\n`, multipart), 400, 'Invalid content.');
+    expectError(await post(h, alice.token, `/api/ciphers/${cipher.id}/attachment`, part('data'), multipart), 400, 'Invalid content.');
     expectError(await announce(h, alice, cipher, 100, { lastKnownRevisionDate: '2020-01-01T00:00:00.000Z' }), 400, 'The client copy of this cipher is out of date. Resync the client and try again.');
     const fresh = (await h.call(alice.token, 'GET', `/api/ciphers/${cipher.id}`)).body;
     expectError(await announce(h, alice, fresh, 0), 400, 'No data to attach.');

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliveryBus } from '../../src/notifications/delivery-bus';
 import { RedisDeliveryBus } from '../../src/notifications/redis-delivery-bus';
+import { UnitOfWork } from '../../src/db/unit-of-work';
 import { anonymousHub, waitUntil } from '../support/anonymous-hub';
+import { Json } from '../support/api';
 import { createTestApp, TestApp } from '../support/app';
+import { fetchLink, sha256, uploadAttachment } from '../support/attachments';
 import { HubClient } from '../support/hub-client';
 import { createPostgresDatabase, describeWithServices } from '../support/services';
 import {
@@ -53,6 +56,8 @@ describeWithServices(['TEST_REDIS_URL'], 'scale-out: two instances, one database
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  const jsonOf = async (response: Promise<Response>): Promise<Json> => (await response).json() as Promise<Json>;
+
   it('both instances run the Redis bus, on the shared database', () => {
     expect(a.app.get(DeliveryBus)).toBeInstanceOf(RedisDeliveryBus);
     expect(b.app.get(DeliveryBus)).toBeInstanceOf(RedisDeliveryBus);
@@ -94,6 +99,21 @@ describeWithServices(['TEST_REDIS_URL'], 'scale-out: two instances, one database
       await hubB.stop();
     }
   }, 60_000);
+
+  it('attachments: announced through A, uploaded through B, the link A hands out served by B (one folder, one signing key)', async () => {
+    const userKey = account.secrets.userKey;
+    const cipher = await jsonOf(call(a, tokenFromA, 'POST', '/api/ciphers', { type: 2, name: encryptType2('note', userKey), secureNote: { type: 0 } }));
+    const bytes = randomBytes(64 * 1024);
+    const created = await jsonOf(call(a, tokenFromA, 'POST', `/api/ciphers/${cipher.id}/attachment/v2`, {
+      key: encryptType2('k', userKey), fileName: encryptType2('f', userKey), fileSize: bytes.length, lastKnownRevisionDate: cipher.revisionDate,
+    }));
+    expect((await uploadAttachment(b, tokenFromA, cipher.id, created.attachmentId, bytes, encryptType2('f', userKey))).status).toBe(200);
+    const link = new URL((await jsonOf(call(a, tokenFromA, 'GET', `/api/ciphers/${cipher.id}/attachment/${created.attachmentId}`))).url);
+    expect(await fetchLink(`${b.baseUrl}${link.pathname}${link.search}`)).toEqual({ status: 200, sha: sha256(bytes) });
+    expect((await call(b, tokenFromA, 'DELETE', `/api/ciphers/${cipher.id}/attachment/${created.attachmentId}`)).status).toBe(200);
+    await b.app.get(UnitOfWork).drain();
+    expect((await fetchLink(`${a.baseUrl}${link.pathname}${link.search}`)).status).toBe(404);
+  });
 
   it('login with device across nodes: request and anonymous subscriber on B, approval through A', async () => {
     const owner = await HubClient.connect(a.baseUrl, tokenFromA);
