@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AttachmentSweepJob } from '../../src/attachments/attachment-sweep.job';
 import { Clock } from '../../src/common/time/clock';
 import { UnitOfWork } from '../../src/db/unit-of-work';
-import { createTestApp, TestApp } from '../support/app';
+import { capturedLogs, createTestApp, TestApp } from '../support/app';
 import { multipartForm, postMultipart, sha256, uploadAttachment } from '../support/attachments';
 import { HubClient } from '../support/hub-client';
 import { call as callApi, connectHub, createOrganization, Json, JsonResponse, newPerson, Person } from '../support/org-harness';
@@ -184,6 +184,9 @@ describe('attachments: v2 upload, download link, delete, live updates', () => {
       clock.now = now;
     }
     expect((await fetch(url)).status).toBe(200);
+    // Download links are credentials: no log line carries their token (request lines log the path only).
+    expect(capturedLogs.some((line) => line.includes(token) || line.includes(encodeURIComponent(token)))).toBe(false);
+    expect(capturedLogs.some((line) => line.includes(`/attachments/${cipher.id}/${attachmentId}`))).toBe(true);
   });
 
   it('legacy single request: key after the file, any order; answers the cipher with the attachment; SyncCipherUpdate', async () => {
