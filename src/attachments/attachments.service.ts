@@ -141,14 +141,27 @@ export class AttachmentsService {
       await this.dropPending(auth, cipher.id, row.id);
       throw new VaultError(file.size === 0 ? ErrorCode.AttachmentEmpty : ErrorCode.AttachmentSizeMismatch);
     }
+    let overQuota = false;
     try {
       await this.uow.run(async (tx) => {
+        // The quota again, now that the size is known: other uploads of the same owner may have landed meanwhile.
+        const now = await this.room(tx.manager, cipher);
+        if (now && file.size > now.left + row.fileSize) {
+          overQuota = true;
+          return;
+        }
         // Marked first, so of two uploads racing for the same attachment only one ever moves its file into place.
-        if (!(await this.repo.markUploaded(tx.manager, cipher.id, row.id, file.size))) throw new VaultError(ErrorCode.AttachmentAlreadyUploaded);
+        if (!(await this.repo.markUploaded(tx.manager, cipher.id, row.id, file.size))) {
+          throw new VaultError((await this.repo.find(tx.manager, cipher.id, row.id)) ? ErrorCode.AttachmentAlreadyUploaded : ErrorCode.AttachmentNotFound);
+        }
         await this.files.place(file, cipher.id, row.id);
       });
     } finally {
       await this.files.discard(file);
+    }
+    if (overQuota) {
+      await this.dropPending(auth, cipher.id, row.id);
+      throw new VaultError(ErrorCode.AttachmentLimitExceeded);
     }
   }
 
