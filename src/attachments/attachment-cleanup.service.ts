@@ -27,6 +27,6 @@ export class AttachmentCleanup {
   }
 
   private removeAfterCommit(tx: Tx, cipherIds: string[]): void {
-    if (cipherIds.length > 0) tx.afterCommit(() => this.files.removeCiphers(cipherIds));
+    if (cipherIds.length > 0) tx.afterCommit(() => this.files.removeOwners(cipherIds));
   }
 }

@@ -70,7 +70,7 @@ export class AttachmentSweepJob implements OnModuleInit, OnModuleDestroy {
   /** Cipher folders of ciphers that are gone, and files no row names; only what has not changed for a while. */
   private async removeOrphans(settledBefore: number): Promise<number> {
     let removed = 0;
-    const folders = await this.files.cipherFolders();
+    const folders = await this.files.ownerFolders();
     for (let i = 0; i < folders.length; i += BATCH) {
       const part = folders.slice(i, i + BATCH);
       const [existing, rows] = await this.uow.read(async (db) => [await this.repo.existingCiphers(db, part), await this.repo.listForCiphers(db, part)] as const);
@@ -83,7 +83,7 @@ export class AttachmentSweepJob implements OnModuleInit, OnModuleDestroy {
           await this.files.remove(cipherId, attachmentId);
           removed += 1;
         }
-        if (!existing.has(cipherId) && (await this.files.filesOf(cipherId)).length === 0) await this.files.removeCiphers([cipherId]);
+        if (!existing.has(cipherId) && (await this.files.filesOf(cipherId)).length === 0) await this.files.removeOwners([cipherId]);
       }
     }
     return removed;

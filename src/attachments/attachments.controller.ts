@@ -8,7 +8,7 @@ import { IdParamDto } from '../common/validation/id-param.dto';
 import { AttachmentsService } from './attachments.service';
 import { AttachmentRequestDto, AttachmentShareQueryDto } from './dto/attachment-request.dto';
 import { AttachmentResponseDto, AttachmentUploadDataResponseDto, DeleteAttachmentResponseDto } from './dto/attachment-response.dto';
-import { UploadRequest } from './multipart-upload';
+import { UploadRequest } from '../common/http/multipart-upload';
 
 /** The multipart body as a stream, untouched by any parser (the JSON and form parsers skip multipart). */
 const upload = (req: Request): UploadRequest => ({ headers: req.headers, body: req });

@@ -13,7 +13,7 @@ import { AttachmentEntity, CipherEntity, CollectionEntity } from '../db/entities
 import { UnitOfWork } from '../db/unit-of-work';
 import { CipherChange } from '../event-bus/domain-events';
 import { AttachmentsService, SIZE_LEEWAY_BYTES } from './attachments.service';
-import { UploadRequest } from './multipart-upload';
+import { UploadRequest } from '../common/http/multipart-upload';
 
 /**
  * AttachmentsService on the real modules (AttachmentsModule over CiphersModule and AttachmentStorageModule) with an

@@ -16,14 +16,15 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AttachmentEntity, CipherEntity } from '../db/entities';
 import { UnitOfWork } from '../db/unit-of-work';
-import { ATTACHMENT_ID, AttachmentFiles, ReceivedFile, TooManyBytesError } from './attachment-files';
+import { ReceivedFile, TooManyBytesError } from '../common/fs/file-store';
+import { receiveUpload, UploadRequest } from '../common/http/multipart-upload';
+import { ATTACHMENT_ID, AttachmentFiles } from './attachment-files';
 import { AttachmentLinks, FRESH_LINK_SECONDS } from './attachment-links.service';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentRequestDto, MAX_ATTACHMENT_ENC_LENGTH } from './dto/attachment-request.dto';
 import {
   AttachmentResponseDto, AttachmentUploadDataResponseDto, DeleteAttachmentResponseDto, toAttachmentResponse,
 } from './dto/attachment-response.dto';
-import { receiveUpload, UploadRequest } from './multipart-upload';
 
 const MIB = 1024 * 1024;
 /** The official per-file cap (its message says 500 MB; the check is at 501 MiB). */
@@ -188,7 +189,7 @@ export class AttachmentsService {
     try {
       if (file.size === 0) throw new VaultError(ErrorCode.AttachmentEmpty);
       const key = fields.get('key') ?? null;
-      if (!validEncString(file.fileName) || (key !== null && !validEncString(key))) throw new VaultError(ErrorCode.AttachmentInvalidContent);
+      if (!validEncString(file.fileName) || (key !== null && !validEncString(key))) throw new VaultError(ErrorCode.InvalidUploadContent);
       const lastKnown = fields.get('lastKnownRevisionDate');
       if (lastKnown !== undefined && Number.isNaN(Date.parse(lastKnown))) throw new VaultError(ErrorCode.AttachmentRevisionDateInvalid);
       return await this.uow.run(async (tx) => {
@@ -237,7 +238,7 @@ export class AttachmentsService {
     try {
       if (file.size === 0) throw new VaultError(ErrorCode.AttachmentEmpty);
       const key = fields.get('key') ?? null;
-      if (!validEncString(file.fileName) || (key !== null && !validEncString(key))) throw new VaultError(ErrorCode.AttachmentInvalidContent);
+      if (!validEncString(file.fileName) || (key !== null && !validEncString(key))) throw new VaultError(ErrorCode.InvalidUploadContent);
       await this.uow.run(async (tx) => {
         const cipher = await check(tx.manager);
         await this.repo.stageShare(tx.manager, cipher.id, attachmentId, { fileName: file.fileName, key, size: file.size });

@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { AppConfig } from '../config/app-config';
-import { AttachmentFiles, TooManyBytesError } from './attachment-files';
+import { FileStore, TooManyBytesError } from './file-store';
+
+/** File ids as attachments use them. */
+const FILE_ID = /^[a-z0-9]{1,64}$/;
 
 const CIPHER = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const OTHER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
@@ -15,14 +17,14 @@ const read = async (stream: Readable): Promise<string> => {
   return Buffer.concat(out).toString();
 };
 
-describe('AttachmentFiles', () => {
+describe('FileStore', () => {
   let folder: string;
-  let files: AttachmentFiles;
+  let files: FileStore;
   const temporaries = (): string[] => (existsSync(join(folder, '.tmp')) ? readdirSync(join(folder, '.tmp')) : []);
 
   beforeEach(() => {
     folder = mkdtempSync(join(tmpdir(), 'vault-attachments-'));
-    files = new AttachmentFiles({ attachments: { folder } } as AppConfig);
+    files = new FileStore(folder, FILE_ID);
   });
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -83,7 +85,7 @@ describe('AttachmentFiles', () => {
 
     it('refuses a cipher id that is not a uuid, leaving the received file where it was', async () => {
       const received = await files.receive(chunks('data'), 100);
-      await expect(files.place(received, '../escape', 'abc123')).rejects.toThrow('invalid attachment path');
+      await expect(files.place(received, '../escape', 'abc123')).rejects.toThrow('invalid file path');
       await expect(files.place(received, 'not-a-uuid', 'abc123')).rejects.toThrow();
       expect(existsSync(received.path)).toBe(true);
       expect(readdirSync(folder)).toEqual(['.tmp']);
@@ -106,11 +108,11 @@ describe('AttachmentFiles', () => {
     });
 
     it.each(['../x', '..', 'A', 'aB', 'a/b', 'a.b', '', 'a'.repeat(65), 'abc\0'])('refuses attachment id %j', (id) => {
-      expect(() => files.pathOf(CIPHER, id)).toThrow('invalid attachment path');
+      expect(() => files.pathOf(CIPHER, id)).toThrow('invalid file path');
     });
 
     it.each(['../x', '', 'not-a-uuid', CIPHER.toUpperCase(), `${CIPHER}/..`, `../${CIPHER}`, CIPHER.replace(/-/g, '')])('refuses cipher id %j', (id) => {
-      expect(() => files.pathOf(id, 'abc')).toThrow('invalid attachment path');
+      expect(() => files.pathOf(id, 'abc')).toThrow('invalid file path');
     });
   });
 
@@ -130,7 +132,7 @@ describe('AttachmentFiles', () => {
     });
 
     it('open refuses traversal ids', async () => {
-      await expect(files.open(CIPHER, '../x')).rejects.toThrow('invalid attachment path');
+      await expect(files.open(CIPHER, '../x')).rejects.toThrow('invalid file path');
     });
 
     it('remove deletes one file and tolerates a missing one', async () => {
@@ -147,7 +149,7 @@ describe('AttachmentFiles', () => {
       await files.place(await files.receive(chunks('a'), 100), CIPHER, 'one');
       await files.place(await files.receive(chunks('b'), 100), CIPHER, 'two');
       await files.place(await files.receive(chunks('c'), 100), OTHER, 'three');
-      await files.removeCiphers([CIPHER, 'b1c2d3e4-0000-4000-8000-000000000000']);
+      await files.removeOwners([CIPHER, 'b1c2d3e4-0000-4000-8000-000000000000']);
       expect(existsSync(join(folder, CIPHER))).toBe(false);
       expect(readFileSync(join(folder, OTHER, 'three'), 'utf8')).toBe('c');
     });
@@ -157,7 +159,7 @@ describe('AttachmentFiles', () => {
       try {
         writeFileSync(join(outside, 'keep'), 'x');
         mkdirSync(join(folder, 'notauuid'));
-        await files.removeCiphers(['../' + outside.split('/').pop(), 'notauuid', '.tmp', '..', '']);
+        await files.removeOwners(['../' + outside.split('/').pop(), 'notauuid', '.tmp', '..', '']);
         expect(existsSync(join(outside, 'keep'))).toBe(true);
         expect(existsSync(join(folder, 'notauuid'))).toBe(true);
         expect(existsSync(folder)).toBe(true);
@@ -174,14 +176,14 @@ describe('AttachmentFiles', () => {
       mkdirSync(join(folder, CIPHER, 'subdir'));
       mkdirSync(join(folder, 'other'));
       writeFileSync(join(folder, OTHER), 'a file named like a uuid');
-      expect(await files.cipherFolders()).toEqual([CIPHER]);
+      expect(await files.ownerFolders()).toEqual([CIPHER]);
       expect(await files.filesOf(CIPHER)).toEqual(['one']);
       expect(await files.filesOf(OTHER)).toEqual([]);
     });
 
     it('an absent root folder gives empty lists', async () => {
-      const absent = new AttachmentFiles({ attachments: { folder: join(folder, 'nope') } } as AppConfig);
-      expect(await absent.cipherFolders()).toEqual([]);
+      const absent = new FileStore(join(folder, 'nope'), FILE_ID);
+      expect(await absent.ownerFolders()).toEqual([]);
       expect(await absent.filesOf(CIPHER)).toEqual([]);
       expect(await absent.removeStaleTemporaries(new Date())).toBe(0);
     });

@@ -2,10 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ErrorCode } from '../common/errors/error-code';
-import { VaultError } from '../common/errors/vault-error';
-import { AppConfig } from '../config/app-config';
-import { AttachmentFiles, TooManyBytesError } from './attachment-files';
+import { ErrorCode } from '../errors/error-code';
+import { VaultError } from '../errors/vault-error';
+import { FileStore, TooManyBytesError } from '../fs/file-store';
 import { receiveUpload } from './multipart-upload';
 
 const BOUNDARY = '----vaultwaveTestBoundary7MA4YWxkTrZu0gW';
@@ -47,13 +46,13 @@ function stream(bytes: Buffer, size?: number): Readable {
 
 describe('receiveUpload', () => {
   let folder: string;
-  let files: AttachmentFiles;
+  let files: FileStore;
   const temporaries = (): string[] => (existsSync(join(folder, '.tmp')) ? readdirSync(join(folder, '.tmp')) : []);
-  const invalidContent = expect.objectContaining({ code: ErrorCode.AttachmentInvalidContent });
+  const invalidContent = expect.objectContaining({ code: ErrorCode.InvalidUploadContent });
 
   beforeEach(() => {
     folder = mkdtempSync(join(tmpdir(), 'vault-multipart-'));
-    files = new AttachmentFiles({ attachments: { folder } } as AppConfig);
+    files = new FileStore(folder, /^[a-z0-9]{1,64}$/);
   });
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -113,21 +112,21 @@ describe('receiveUpload', () => {
     ['urlencoded', { 'content-type': 'application/x-www-form-urlencoded' }],
     ['text/plain mentioning multipart', { 'content-type': 'text/plain; x=multipart/form-data' }],
     ['multipart without a boundary', { 'content-type': 'multipart/form-data' }],
-  ])('%s → AttachmentInvalidContent, nothing written', async (_label, headers) => {
+  ])('%s → InvalidUploadContent, nothing written', async (_label, headers) => {
     const error = await receiveUpload({ headers, body: stream(body([file('data', NAME)])) }, files, 1024).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VaultError);
     expect(error).toEqual(invalidContent);
     expect(temporaries()).toEqual([]);
   });
 
-  it('no file part → AttachmentInvalidContent', async () => {
+  it('no file part → InvalidUploadContent', async () => {
     const error = await receiveUpload({ headers: HEADERS, body: stream(body([field('key', KEY)])) }, files, 1024).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VaultError);
     expect(error).toEqual(invalidContent);
     expect(temporaries()).toEqual([]);
   });
 
-  it('an empty multipart body (closing boundary only) → AttachmentInvalidContent', async () => {
+  it('an empty multipart body (closing boundary only) → InvalidUploadContent', async () => {
     await expect(receiveUpload({ headers: HEADERS, body: stream(body([])) }, files, 1024)).rejects.toEqual(invalidContent);
   });
 
@@ -182,13 +181,13 @@ describe('receiveUpload', () => {
     expect(temporaries()).toEqual([]);
   }, 5000);
 
-  it('a field over 64 KB → AttachmentInvalidContent, no temporary file left', async () => {
+  it('a field over 64 KB → InvalidUploadContent, no temporary file left', async () => {
     const parts = [field('key', 'k'.repeat(64 * 1024 + 1)), file('data', NAME)];
     await expect(receiveUpload({ headers: HEADERS, body: stream(body(parts), 4096) }, files, 1024)).rejects.toEqual(invalidContent);
     expect(temporaries()).toEqual([]);
   });
 
-  it('a field over 64 KB after the file → AttachmentInvalidContent, no temporary file left', async () => {
+  it('a field over 64 KB after the file → InvalidUploadContent, no temporary file left', async () => {
     const parts = [file('data', NAME), field('key', 'k'.repeat(64 * 1024 + 1))];
     await expect(receiveUpload({ headers: HEADERS, body: stream(body(parts), 4096) }, files, 1024)).rejects.toEqual(invalidContent);
     expect(temporaries()).toEqual([]);
@@ -203,7 +202,7 @@ describe('receiveUpload', () => {
     expect(temporaries()).toEqual([]);
   });
 
-  it('too many fields → AttachmentInvalidContent, no temporary file left', async () => {
+  it('too many fields → InvalidUploadContent, no temporary file left', async () => {
     const parts = [file('data', NAME), ...Array.from({ length: 17 }, (_, i) => field(`f${i}`, 'x'))];
     await expect(receiveUpload({ headers: HEADERS, body: stream(body(parts)) }, files, 1024)).rejects.toEqual(invalidContent);
     expect(temporaries()).toEqual([]);

@@ -1,9 +1,9 @@
 import busboy from 'busboy';
 import { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import { ErrorCode } from '../common/errors/error-code';
-import { VaultError } from '../common/errors/vault-error';
-import { AttachmentFiles, ReceivedFile, TooManyBytesError } from './attachment-files';
+import { ErrorCode } from '../errors/error-code';
+import { VaultError } from '../errors/vault-error';
+import { FileStore, ReceivedFile } from '../fs/file-store';
 
 /** A multipart request as the routes hand it over: the body stream and its headers. */
 export interface UploadRequest { headers: IncomingHttpHeaders; body: Readable }
@@ -24,14 +24,14 @@ const FIELD_BYTES = 64 * 1024;
  * kept whole, `/` included: it is an EncString, whose base64 has slashes. Nothing is kept in memory but the
  * fields. Whatever fails, no temporary file stays behind.
  */
-export function receiveUpload(request: UploadRequest, files: AttachmentFiles, fileLimit: number): Promise<ReceivedUpload> {
+export function receiveUpload(request: UploadRequest, files: FileStore, fileLimit: number): Promise<ReceivedUpload> {
   const type = request.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data\b/i.test(type)) return Promise.reject(new VaultError(ErrorCode.AttachmentInvalidContent));
+  if (!/^multipart\/form-data\b/i.test(type)) return Promise.reject(new VaultError(ErrorCode.InvalidUploadContent));
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: request.headers, preservePath: true, limits: { files: 1, fields: 16, parts: 32, fieldSize: FIELD_BYTES, fieldNameSize: 200 } });
   } catch {
-    return Promise.reject(new VaultError(ErrorCode.AttachmentInvalidContent));
+    return Promise.reject(new VaultError(ErrorCode.InvalidUploadContent));
   }
 
   return new Promise<ReceivedUpload>((resolve, reject) => {
@@ -58,7 +58,7 @@ export function receiveUpload(request: UploadRequest, files: AttachmentFiles, fi
         async (file) => {
           if (failure !== null || !file) {
             if (file) await files.discard(file);
-            reject(failure ?? new VaultError(ErrorCode.AttachmentInvalidContent));
+            reject(failure ?? new VaultError(ErrorCode.InvalidUploadContent));
           } else {
             resolve({ fields, file });
           }
@@ -81,18 +81,17 @@ export function receiveUpload(request: UploadRequest, files: AttachmentFiles, fi
       receiving.catch((error: unknown) => fail(error));
     });
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated || info.nameTruncated) fail(new VaultError(ErrorCode.AttachmentInvalidContent));
+      if (info.valueTruncated || info.nameTruncated) fail(new VaultError(ErrorCode.InvalidUploadContent));
       else fields.set(name, value);
     });
-    parser.on('filesLimit', () => fail(new VaultError(ErrorCode.AttachmentInvalidContent)));
-    parser.on('fieldsLimit', () => fail(new VaultError(ErrorCode.AttachmentInvalidContent)));
-    parser.on('partsLimit', () => fail(new VaultError(ErrorCode.AttachmentInvalidContent)));
-    parser.on('error', () => fail(new VaultError(ErrorCode.AttachmentInvalidContent)));
+    parser.on('filesLimit', () => fail(new VaultError(ErrorCode.InvalidUploadContent)));
+    parser.on('fieldsLimit', () => fail(new VaultError(ErrorCode.InvalidUploadContent)));
+    parser.on('partsLimit', () => fail(new VaultError(ErrorCode.InvalidUploadContent)));
+    parser.on('error', () => fail(new VaultError(ErrorCode.InvalidUploadContent)));
     parser.on('close', () => finish());
-    request.body.on('aborted', () => fail(new VaultError(ErrorCode.AttachmentInvalidContent)));
-    request.body.on('error', () => fail(new VaultError(ErrorCode.AttachmentInvalidContent)));
+    request.body.on('aborted', () => fail(new VaultError(ErrorCode.InvalidUploadContent)));
+    request.body.on('error', () => fail(new VaultError(ErrorCode.InvalidUploadContent)));
     request.body.pipe(parser);
   });
 }
 
-export { TooManyBytesError };
