@@ -250,7 +250,7 @@ describe('vault: sync, domain settings, request validation', () => {
     });
 
     it('unknown top-level fields are dropped, not rejected', async () => {
-      const res = await h.call(user, 'POST', '/api/ciphers', loginBody({ someNewTopLevelField: randomUUID(), attachments2: { x: 1 } }));
+      const res = await h.call(user, 'POST', '/api/ciphers', loginBody({ someNewTopLevelField: randomUUID(), someNewObject: { x: 1 } }));
       expect(res.status).toBe(200);
       expect(res.body).not.toHaveProperty('someNewTopLevelField');
       expect(res.body.attachments).toBeNull();
