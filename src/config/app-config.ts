@@ -124,6 +124,8 @@ export interface AppConfig {
   passwordHashing: { concurrency: number; queue: number };
   adminToken: string | null;
   trashAutoDeleteDays: number;
+  /** Sends: allowed at all (SENDS_ALLOWED), where their files live, the per-user quota in bytes, the purge schedule. */
+  sends: { allowed: boolean; folder: string; userLimitBytes: number | null; purgeSchedule: string | null };
   /** Files on items: where they live, and the per-user and per-organization quotas in bytes (null = no limit). */
   attachments: { folder: string; userLimitBytes: number | null; orgLimitBytes: number | null };
   /** AUTH_REQUEST_PURGE_SCHEDULE: cron with seconds, in UTC; null (set empty) = the purge never runs. */
@@ -219,6 +221,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   if (!mail.enabled && get<boolean>('REQUIRE_DEVICE_EMAIL')) warnings.push('REQUIRE_DEVICE_EMAIL=true without mail: every login from a device an account has not used before is refused.');
   const redisUrl = parseRedisUrl(get<string | undefined>('REDIS_URL'), problems);
   const authRequestPurgeSchedule = parseSchedule('AUTH_REQUEST_PURGE_SCHEDULE', get<string | undefined>('AUTH_REQUEST_PURGE_SCHEDULE'), problems);
+  const sendPurgeSchedule = parseSchedule('SEND_PURGE_SCHEDULE', get<string | undefined>('SEND_PURGE_SCHEDULE'), problems);
   const incompleteTwoFactorSchedule = parseSchedule('INCOMPLETE_2FA_SCHEDULE', get<string | undefined>('INCOMPLETE_2FA_SCHEDULE'), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -252,6 +255,12 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     passwordHashing: { concurrency: get<number>('PASSWORD_HASH_CONCURRENCY') || defaultHashConcurrency(raw), queue: get<number>('PASSWORD_HASH_QUEUE') },
     adminToken: get<string | undefined>('ADMIN_TOKEN') ?? null,
     trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    sends: Object.freeze({
+      allowed: get<boolean>('SENDS_ALLOWED'),
+      folder: resolve(get<string | undefined>('SENDS_FOLDER') ?? join(dataFolder, 'sends')),
+      userLimitBytes: kilobytes(get<number | undefined>('USER_SEND_LIMIT')),
+      purgeSchedule: sendPurgeSchedule,
+    }),
     attachments: Object.freeze({
       folder: resolve(get<string | undefined>('ATTACHMENTS_FOLDER') ?? join(dataFolder, 'attachments')),
       userLimitBytes: kilobytes(get<number | undefined>('USER_ATTACHMENT_LIMIT')),

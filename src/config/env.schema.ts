@@ -74,6 +74,10 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'ATTACHMENTS_FOLDER', kind: 'string', doc: 'Folder for the files attached to items (shared by every instance, like DATA_FOLDER); unset = DATA_FOLDER/attachments (Vaultwarden name).' },
   { name: 'USER_ATTACHMENT_LIMIT', kind: 'integer', min: 0, max: 8796093022207, doc: 'Most kilobytes of attachments one user may store on personal items; unset = no limit, 0 = personal attachments disabled (Vaultwarden name and unit).' },
   { name: 'ORG_ATTACHMENT_LIMIT', kind: 'integer', min: 0, max: 8796093022207, doc: 'Most kilobytes of attachments one organization may store on its items; unset = no limit, 0 = organization attachments disabled (Vaultwarden name and unit).' },
+  { name: 'SENDS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Allow users to create and edit Sends (shared text and files); false: only deleting existing ones (Vaultwarden name).' },
+  { name: 'SENDS_FOLDER', kind: 'string', doc: 'Folder for the files of file Sends (shared by every instance, like DATA_FOLDER); unset = DATA_FOLDER/sends (Vaultwarden name).' },
+  { name: 'USER_SEND_LIMIT', kind: 'integer', min: 0, max: 8796093022207, doc: 'Most kilobytes of Send files one user may store; unset = no limit, 0 = file Sends disabled (Vaultwarden name and unit).' },
+  { name: 'SEND_PURGE_SCHEDULE', kind: 'string', default: '0 5 * * * *', doc: 'When Sends past their deletion date are deleted with their files: cron with seconds, in UTC (Vaultwarden form; default minute 5 of every hour); empty disables the purge.' },
   { name: 'AUTH_REQUEST_PURGE_SCHEDULE', kind: 'string', default: '30 * * * * *', doc: 'When expired login-with-device requests (older than 15 minutes) and answered ones (5 minutes after the answer) are deleted: cron with seconds, in UTC (Vaultwarden form; default every minute at second 30); empty disables the purge.' },
   // --- Notifications ---
   { name: 'ENABLE_WEBSOCKET', kind: 'boolean', default: 'true', doc: 'Serve /notifications/hub and /notifications/anonymous-hub on the main port.' },

@@ -21,6 +21,9 @@ export interface CipherChange {
 
 export interface FolderChange { folderId: string; userId: string; revisionDate: Date; actor: Actor }
 
+/** A Send of `userId` changed; `actor` null when nobody's device did it (anonymous access, the purge). */
+export interface SendChange { sendId: string; userId: string; revisionDate: Date; actor: Actor | null }
+
 /** LogOut reasons of bitwarden/server PushNotificationLogOutReason; null for "other". */
 export type LogoutReason = 0 | 1 | null;
 
@@ -38,6 +41,13 @@ export type DomainEventMap = {
   FolderCreated: FolderChange;
   FolderUpdated: FolderChange;
   FolderDeleted: FolderChange;
+  SendCreated: SendChange;
+  /** Edit, password removal, file upload. */
+  SendUpdated: SendChange;
+  /** An anonymous access that counted (no actor): the owner's devices refresh the access count. */
+  SendAccessed: SendChange;
+  /** Delete by the owner, a refused upload, the purge. */
+  SendDeleted: SendChange;
   UserSettingsChanged: { userId: string; actor: Actor | null };
   /**
    * The user's sessions end: password change, security-stamp reset, account deletion, admin deauth.

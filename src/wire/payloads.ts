@@ -22,6 +22,11 @@ export function folderPayload(p: { id: string; userId: string; revisionDate: Dat
   return { Id: id(p.id), UserId: id(p.userId), RevisionDate: p.revisionDate };
 }
 
+/** Send types 12, 13, 14: `UserId` is always the owner (clients apply Send changes only for the active account). */
+export function sendPayload(p: { id: string; userId: string; revisionDate: Date }): WirePayload {
+  return { Id: id(p.id), UserId: id(p.userId), RevisionDate: p.revisionDate };
+}
+
 /** Types 4, 5, 6, 10: `Date` is the recipient's account revision date after the change. */
 export function userPayload(p: { userId: string; date: Date }): WirePayload {
   return { UserId: id(p.userId), Date: p.date };

@@ -8,6 +8,7 @@ const ALICE = 'a1a1a1a1-0000-4000-8000-000000000001';
 const BOB = 'b2b2b2b2-0000-4000-8000-000000000002';
 const CIPHER = 'c3c3c3c3-0000-4000-8000-000000000003';
 const FOLDER = 'f4f4f4f4-0000-4000-8000-000000000004';
+const SEND = '5e5e5e5e-0000-4000-8000-000000000005';
 const REQUEST = 'e5e5e5e5-0000-4000-8000-000000000005';
 const ORG = '0a0a0a0a-0000-4000-8000-00000000000a';
 const actor: Actor = { userId: ALICE, deviceId: 'd0d0d0d0-0000-4000-8000-00000000000d', deviceIdentifier: 'app-id-of-alice-phone' };
@@ -59,6 +60,25 @@ describe('the wire table', () => {
       to: { kind: 'user', userId: ALICE }, type, contextId: actor.deviceIdentifier, actingDeviceId: actor.deviceId, objectId: FOLDER,
       payload: { Id: FOLDER, UserId: ALICE, RevisionDate: REVISION }, relayPayload: undefined, close: null, channels: ['hub', 'push'],
     }]);
+  });
+
+  it.each([
+    ['SendCreated', UpdateType.SyncSendCreate],
+    ['SendUpdated', UpdateType.SyncSendUpdate],
+    ['SendDeleted', UpdateType.SyncSendDelete],
+  ] as const)('%s → type %i to the owner, ContextId the acting device', (name, type) => {
+    expect(wire(name, { sendId: SEND, userId: ALICE.toUpperCase(), revisionDate: REVISION, actor }).map(summary)).toEqual([{
+      to: { kind: 'user', userId: ALICE }, type, contextId: actor.deviceIdentifier, actingDeviceId: actor.deviceId, objectId: SEND,
+      payload: { Id: SEND, UserId: ALICE, RevisionDate: REVISION }, relayPayload: undefined, close: null, channels: ['hub', 'push'],
+    }]);
+  });
+
+  it('SendAccessed (anonymous) and a Send deleted by the purge → 13 / 14 to the owner with no ContextId and no acting device', () => {
+    expect(wire('SendAccessed', { sendId: SEND, userId: ALICE, revisionDate: REVISION, actor: null }).map(summary)).toEqual([{
+      to: { kind: 'user', userId: ALICE }, type: UpdateType.SyncSendUpdate, contextId: null, actingDeviceId: null, objectId: SEND,
+      payload: { Id: SEND, UserId: ALICE, RevisionDate: REVISION }, relayPayload: undefined, close: null, channels: ['hub', 'push'],
+    }]);
+    expect(wire('SendDeleted', { sendId: SEND, userId: ALICE, revisionDate: REVISION, actor: null }).map((m) => [m.type, m.contextId])).toEqual([[UpdateType.SyncSendDelete, null]]);
   });
 
   it.each([['vault', UpdateType.SyncVault], ['ciphers', UpdateType.SyncCiphers]] as const)(
@@ -145,8 +165,8 @@ describe('the wire table', () => {
   it('has a row for every domain event (a new event without one does not compile), and only those', () => {
     expect(Object.keys(WIRE_TABLE).sort()).toEqual([
       'AuthRequestApproved', 'AuthRequestCreated', 'CipherCreated', 'CipherDeleted', 'CipherUpdated', 'CiphersBulkChanged', 'CollectionAccessChanged', 'DevicePushTokenCleared',
-      'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'OrganizationKeysChanged', 'TwoFactorDisabled', 'UserLoggedOut',
-      'UserRegistered', 'UserSettingsChanged',
+      'DevicePushTokenSet', 'DeviceRemoved', 'FolderCreated', 'FolderDeleted', 'FolderUpdated', 'OrganizationKeysChanged', 'SendAccessed', 'SendCreated', 'SendDeleted',
+      'SendUpdated', 'TwoFactorDisabled', 'UserLoggedOut', 'UserRegistered', 'UserSettingsChanged',
     ]);
   });
 });

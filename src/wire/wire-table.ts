@@ -1,5 +1,5 @@
-import { CipherChange, DomainEventMap, DomainEventName, FolderChange } from '../event-bus/domain-events';
-import { authRequestPayload, cipherPayload, folderPayload, logoutPayload, userPayload } from './payloads';
+import { CipherChange, DomainEventMap, DomainEventName, FolderChange, SendChange } from '../event-bus/domain-events';
+import { authRequestPayload, cipherPayload, folderPayload, logoutPayload, sendPayload, userPayload } from './payloads';
 import { UpdateType } from './update-type';
 import { WireChannel, WireContext, WireMessage } from './wire-message';
 
@@ -36,6 +36,14 @@ function folderMessages(type: UpdateType, e: FolderChange): WireMessage[] {
   }];
 }
 
+/** Send types 12, 13, 14: the owner; ContextId the acting device, none for anonymous access and the purge (§8.3). */
+function sendMessages(type: UpdateType, e: SendChange): WireMessage[] {
+  return [{
+    to: { kind: 'user', userId: e.userId.toLowerCase() }, type, payload: sendPayload({ id: e.sendId, userId: e.userId, revisionDate: e.revisionDate }),
+    contextId: e.actor?.deviceIdentifier ?? null, actingDeviceId: e.actor?.deviceId ?? null, objectId: e.sendId, close: null, channels: BOTH,
+  }];
+}
+
 /** Types 4, 5, 10: one per user carrying that user's account revision date; no ContextId (the acting device re-syncs too). */
 function userSyncMessages(type: UpdateType, userIds: string[], actingDeviceId: string | null, context: WireContext): WireMessage[] {
   return [...new Set(userIds.map((u) => u.toLowerCase()))].map((userId) => ({
@@ -59,6 +67,10 @@ export const WIRE_TABLE: { [K in DomainEventName]: Row<K> } = {
   FolderCreated: { messages: (e) => folderMessages(UpdateType.SyncFolderCreate, e) },
   FolderUpdated: { messages: (e) => folderMessages(UpdateType.SyncFolderUpdate, e) },
   FolderDeleted: { messages: (e) => folderMessages(UpdateType.SyncFolderDelete, e) },
+  SendCreated: { messages: (e) => sendMessages(UpdateType.SyncSendCreate, e) },
+  SendUpdated: { messages: (e) => sendMessages(UpdateType.SyncSendUpdate, e) },
+  SendAccessed: { messages: (e) => sendMessages(UpdateType.SyncSendUpdate, e) },
+  SendDeleted: { messages: (e) => sendMessages(UpdateType.SyncSendDelete, e) },
   UserSettingsChanged: {
     revisionDatesOf: (e) => [e.userId],
     messages: (e, c) => userSyncMessages(UpdateType.SyncSettings, [e.userId], e.actor?.deviceId ?? null, c),

@@ -21,6 +21,7 @@ import { TwoFactorRememberEntity } from './two-factor-remember.entity';
 import { TwoFactorEntity } from './two-factor.entity';
 import { UserEntity } from './user.entity';
 import { AttachmentEntity } from './attachment.entity';
+import { SendEntity } from './send.entity';
 
 export {
   AuthRequestEntity, CipherEntity, CollectionCipherEntity, CollectionEntity, CollectionMemberEntity, DeviceEntity, FavoriteEntity, FolderCipherEntity,
@@ -30,8 +31,9 @@ export { CollectionGroupEntity, GroupEntity, GroupMemberEntity };
 export { MailOutboxEntity };
 export { CipherArchiveEntity };
 export { AttachmentEntity };
+export { SendEntity };
 export { TwoFactorEntity, TwoFactorIncompleteEntity, TwoFactorRememberEntity };
 export const ENTITIES = [UserEntity, DeviceEntity, FolderEntity, CipherEntity, FolderCipherEntity, FavoriteEntity, AuthRequestEntity, PushOutboxEntity,
   OrganizationEntity, MembershipEntity, CollectionEntity, CollectionMemberEntity, CollectionCipherEntity, PolicyEntity,
   GroupEntity, GroupMemberEntity, CollectionGroupEntity, MailOutboxEntity, TwoFactorEntity, TwoFactorRememberEntity, TwoFactorIncompleteEntity,
-  CipherArchiveEntity, AttachmentEntity];
+  CipherArchiveEntity, AttachmentEntity, SendEntity];
