@@ -16,6 +16,7 @@ import { FoldersModule } from './folders/folders.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { CiphersModule } from './ciphers/ciphers.module';
 import { AttachmentsModule } from './attachments/attachments.module';
+import { SendsModule } from './sends/sends.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -42,6 +43,7 @@ export class AppModule {
         OrganizationsModule,
         CiphersModule,
         AttachmentsModule,
+        SendsModule,
         SettingsModule,
         SyncModule,
         ...(config.hub.enabled ? [NotificationsModule] : []),

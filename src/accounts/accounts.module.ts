@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
+import { SendStorageModule } from '../sends/send-storage.module';
 import { DevicesModule } from '../devices/devices.module';
 import { AccountRevisionService } from './account-revision.service';
 import { AccountMailService } from './account-mail.service';
@@ -12,7 +13,7 @@ import { UsersRepository } from './users.repository';
 import { RevisionDateSource } from '../wire/wire-translator';
 
 @Module({
-  imports: [DevicesModule, AttachmentStorageModule],
+  imports: [DevicesModule, AttachmentStorageModule, SendStorageModule],
   controllers: [AccountsController, AccountsPublicController],
   providers: [
     UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard, { provide: RevisionDateSource, useExisting: AccountRevisionService },

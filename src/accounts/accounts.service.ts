@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
+import { SendCleanup } from '../sends/send-cleanup.service';
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuthContext } from '../common/auth/auth-context';
@@ -53,6 +54,7 @@ export class AccountsService {
     private readonly accountMail: AccountMailService,
     private readonly mail: MailService,
     private readonly attachmentFiles: AttachmentCleanup,
+    private readonly sendFiles: SendCleanup,
     /** Absent when the organizations feature is not loaded (service unit tests): the profile then lists none. */
     @Optional() private readonly organizations?: ProfileOrganizationsSource,
     /** Absent without the organizations feature: registration then takes no invitation. */
@@ -377,6 +379,7 @@ export class AccountsService {
       await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
       await this.devices.removeAll(tx, auth.userId);
       await this.attachmentFiles.forUser(tx, auth.userId);
+      await this.sendFiles.forUser(tx, auth.userId);
       await this.users.delete(tx.manager, auth.userId);
     });
   }

@@ -12,6 +12,7 @@ import { PreloginDto, RegisterDto, SendVerificationEmailDto, VerificationEmailCl
 import { RegisterResponseDto, toRegisterResponse } from './dto/register-response.dto';
 import { LoginTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { TokenGrantService } from './token-grant.service';
+import { SendAccessTokenResponseDto } from '../sends/send-access.service';
 import { preloginResponse } from './token-response';
 
 /**
@@ -30,7 +31,7 @@ export class IdentityController {
 
   @Post('identity/connect/token')
   @HttpCode(200)
-  token(@Body() form: unknown, @Req() req: Request): Promise<LoginTokenResponseDto | TokenResponseDto> {
+  token(@Body() form: unknown, @Req() req: Request): Promise<LoginTokenResponseDto | TokenResponseDto | SendAccessTokenResponseDto> {
     return this.grants.grant(form, clientIp(req, this.config));
   }
 

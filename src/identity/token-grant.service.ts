@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { SendAccessService, SendAccessTokenResponseDto } from '../sends/send-access.service';
 import { timingSafeEqual } from 'node:crypto';
 import { AccountMailService } from '../accounts/account-mail.service';
 import { AccountsQueryService } from '../accounts/accounts-query.service';
@@ -38,7 +39,7 @@ export const MAX_USERNAME_LENGTH = 256;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The OAuth grants official clients use: password, refresh_token, client_credentials (personal API key). */
+/** The OAuth grants official clients use: password, refresh_token, client_credentials (personal API key), send_access (anonymous Send access). */
 @Injectable()
 export class TokenGrantService {
   constructor(
@@ -52,11 +53,12 @@ export class TokenGrantService {
     private readonly authRequests: AuthRequestsService,
     private readonly twoFactor: TwoFactorLoginService,
     private readonly accountMail: AccountMailService,
+    private readonly sendAccess: SendAccessService,
     /** Absent without the organizations feature (unit tests): no policy then. */
     @Optional() private readonly masterPasswordPolicies?: MasterPasswordPolicySource,
   ) {}
 
-  async grant(body: unknown, ip: string): Promise<LoginTokenResponseDto | TokenResponseDto> {
+  async grant(body: unknown, ip: string): Promise<LoginTokenResponseDto | TokenResponseDto | SendAccessTokenResponseDto> {
     const form = TokenForm.parse(body);
     const grantType = field(form, 'grant_type');
     switch (grantType) {
@@ -67,6 +69,10 @@ export class TokenGrantService {
         return this.refreshGrant(form);
       case 'client_credentials':
         return this.clientCredentialsGrant(form, ip);
+      case 'send_access':
+        return this.sendAccess.grant({
+          clientId: field(form, 'client_id'), scope: field(form, 'scope'), sendId: field(form, 'send_id'), passwordHashB64: field(form, 'password_hash_b64'),
+        }, ip);
       case undefined:
         throw invalidRequest('grant_type is required.');
       default:

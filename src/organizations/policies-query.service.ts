@@ -90,6 +90,19 @@ export class PoliciesQueryService implements MasterPasswordPolicySource {
     if ((await this.policiesApplyingTo(db, userId, PolicyType.OrganizationDataOwnership)).length > 0) throw new VaultError(ErrorCode.PersonalImportPolicy);
   }
 
+  /**
+   * Saving a Send (create, edit, upload, password removal; deleting is always allowed): refused to accepted or
+   * confirmed members bound by Remove Send (6), and with `hideEmail` to those bound by Send options (7) with
+   * disableHideEmail.
+   */
+  async assertMaySaveSend(db: EntityManager, userId: string, hideEmail: boolean): Promise<void> {
+    const disabled = await this.policiesApplyingTo(db, userId, PolicyType.DisableSend);
+    if (disabled.some((d) => ACTIVE.includes(d.membershipStatus))) throw new VaultError(ErrorCode.SendsDisabledByPolicy);
+    if (!hideEmail) return;
+    const options = await this.policiesApplyingTo(db, userId, PolicyType.SendOptions);
+    if (options.some((d) => ACTIVE.includes(d.membershipStatus) && parsePolicyData(d.data)?.disableHideEmail === true)) throw new VaultError(ErrorCode.SendHideEmailByPolicy);
+  }
+
   /** POST /api/organizations: refused to accepted or confirmed members bound by Single organization. */
   async assertMayCreateOrganization(db: EntityManager, userId: string): Promise<void> {
     const singleOrg = await this.policiesApplyingTo(db, userId, PolicyType.SingleOrg);

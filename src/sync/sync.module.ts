@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { CiphersModule } from '../ciphers/ciphers.module';
+import { SendsModule } from '../sends/sends.module';
 import { FoldersModule } from '../folders/folders.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SettingsModule } from '../settings/settings.module';
@@ -8,7 +9,7 @@ import { SyncController } from './sync.controller';
 import { SyncService } from './sync.service';
 
 @Module({
-  imports: [AccountsModule, FoldersModule, CiphersModule, SettingsModule, OrganizationsModule],
+  imports: [AccountsModule, FoldersModule, CiphersModule, SettingsModule, OrganizationsModule, SendsModule],
   controllers: [SyncController],
   providers: [SyncService],
 })

@@ -5,6 +5,7 @@ import { AuthContext } from '../common/auth/auth-context';
 import { UnitOfWork } from '../db/unit-of-work';
 import { FoldersQueryService } from '../folders/folders-query.service';
 import { OrganizationsQueryService } from '../organizations/organizations-query.service';
+import { SendsQueryService } from '../sends/sends-query.service';
 import { DomainsQueryService } from '../settings/domains-query.service';
 import { SyncResponseDto } from './dto/sync-response.dto';
 
@@ -18,6 +19,7 @@ export class SyncService {
     private readonly ciphers: CiphersQueryService,
     private readonly domains: DomainsQueryService,
     private readonly organizations: OrganizationsQueryService,
+    private readonly sends: SendsQueryService,
   ) {}
 
   sync(auth: AuthContext, excludeDomains: boolean): Promise<SyncResponseDto> {
@@ -28,8 +30,9 @@ export class SyncService {
       const policies = await this.organizations.policiesForUser(db, auth.userId);
       const folders = await this.folders.listForUser(db, auth.userId);
       const ciphers = await this.ciphers.listForUser(db, auth.userId);
+      const sends = await this.sends.listForUser(db, auth.userId);
       const domains = excludeDomains ? null : await this.domains.domains(db, auth.userId, true);
-      return { object: 'sync', profile, folders, collections, policies, sends: [], ciphers, domains, userDecryption };
+      return { object: 'sync', profile, folders, collections, policies, sends, ciphers, domains, userDecryption };
     });
   }
 }

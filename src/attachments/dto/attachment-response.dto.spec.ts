@@ -1,4 +1,5 @@
-import { sizeName, toAttachmentResponse } from './attachment-response.dto';
+import { sizeName } from '../../common/http/size-name';
+import { toAttachmentResponse } from './attachment-response.dto';
 
 /**
  * Expected values worked out by hand from the official ReadableBytesSize (docs/attachments-plan.md §3.3):

@@ -1,4 +1,5 @@
 import { CipherMiniResponseDto, CipherResponseDto } from '../../ciphers/dto/cipher-response.dto';
+import { sizeName } from '../../common/http/size-name';
 
 /** `attachment`: one file of a cipher, in every cipher response and in sync (docs/attachments-plan.md §3.3). */
 export interface AttachmentResponseDto {
@@ -26,17 +27,6 @@ export interface AttachmentUploadDataResponseDto {
 export interface DeleteAttachmentResponseDto {
   object: 'deleteAttachment';
   cipher: CipherMiniResponseDto;
-}
-
-/** Up to two decimals, trailing zeros dropped (.NET's `0.##`). */
-const twoPlaces = (value: number): string => String(Math.round(value * 100) / 100);
-
-/** The official `ReadableBytesSize`: "500 Bytes", "1.5 KB", "50 MB", "1.25 GB". */
-export function sizeName(bytes: number): string {
-  if (bytes < 1024) return `${bytes} Bytes`;
-  if (bytes < 1024 * 1024) return `${twoPlaces(bytes / 1024)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${twoPlaces(Math.floor(bytes / 1024) / 1024)} MB`;
-  return `${twoPlaces(Math.floor(bytes / (1024 * 1024)) / 1024)} GB`;
 }
 
 export function toAttachmentResponse(row: { id: string; fileName: string; key: string | null; fileSize: number }, url: string): AttachmentResponseDto {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.tokens';
@@ -104,6 +104,11 @@ export class TokenService {
     } catch {
       return null;
     }
+  }
+
+  /** A stable keyed digest of `value` for `purpose` (answers that must not reveal whether something exists). */
+  keyedDigest(purpose: string, value: string): Buffer {
+    return createHmac('sha256', this.linkKey(purpose)).update(value).digest();
   }
 
   private readonly linkKeys = new Map<string, Buffer>();
