@@ -62,8 +62,9 @@ export function accessible(send: SendEntity, now: Date): boolean {
 
 /**
  * Anonymous access to Sends (§5, §6.2, §6.3): the `send_access` grant and the routes its token opens, the legacy
- * password routes, and the tokened download link. Passwords are checked in constant time off the event loop,
- * after a per-address budget (UNAUTHENTICATED_RATELIMIT_*) that every attempt on a protected Send spends. An
+ * password routes, and the tokened download link. Every anonymous attempt spends from a per-address budget
+ * (UNAUTHENTICATED_RATELIMIT_*), attempts on protected Sends from a second one, before passwords are checked in
+ * constant time off the event loop. An
  * access that counts is one atomic increment bounded by the maximum, moves the Send's and the owner's revision
  * dates and emits SendAccessed (13 to the owner, no ContextId).
  */
@@ -89,13 +90,14 @@ export class SendAccessService {
     if (form.clientId !== 'send') throw new VaultError(ErrorCode.InvalidClient, 'invalid_client', { oauth: { error: 'invalid_client' } });
     if (form.scope !== undefined && !form.scope.split(' ').includes(SCOPE)) throw new VaultError(ErrorCode.BadRequest, 'invalid_scope', { oauth: { error: 'invalid_scope' } });
     if (!form.sendId) throw grantError('send_id_required');
+    this.spendBudget(ip, 'send-access');
     const ids = sendIdsOf(form.sendId);
     if (ids.length === 0) throw grantError('send_id_invalid');
     const send = await this.uow.read((db) => this.repo.findFirst(db, ids));
     if (!send) throw this.unknownSend(form);
     if (!accessible(send, this.clock.now())) throw grantError('send_id_invalid');
     if (send.passwordHash) {
-      this.spendPasswordBudget(ip);
+      this.spendBudget(ip, 'send-password');
       if (!form.passwordHashB64) throw grantError('password_hash_b64_required');
       if (!(await this.passwordMatches(send, form.passwordHashB64))) throw grantError('password_hash_b64_invalid');
     }
@@ -169,9 +171,10 @@ export class SendAccessService {
   // --- helpers ---
 
   private async checkLegacy(send: SendEntity | null, password: string | null | undefined, ip: string): Promise<void> {
+    this.spendBudget(ip, 'send-access');
     if (!send || !accessible(send, this.clock.now())) throw new VaultError(ErrorCode.SendNotFound);
     if (!send.passwordHash) return;
-    this.spendPasswordBudget(ip);
+    this.spendBudget(ip, 'send-password');
     if (!password) throw new VaultError(ErrorCode.SendPasswordRequired);
     if (!(await this.passwordMatches(send, password))) throw new VaultError(ErrorCode.SendPasswordInvalid);
   }
@@ -199,9 +202,12 @@ export class SendAccessService {
     return verifySendPassword(clientHash, { hash: send.passwordHash as string, salt: send.passwordSalt ?? '', iterations: send.passwordIterations ?? 100_000 });
   }
 
-  /** Every attempt on a protected Send costs one unit of the address's budget, before any hashing. */
-  private spendPasswordBudget(ip: string): void {
-    const wait = this.limiter.hit(ip, 'send-password');
+  /**
+   * UNAUTHENTICATED_RATELIMIT_* per address, as Vaultwarden limits these routes: every anonymous attempt spends
+   * from one budget, and every attempt on a protected Send also from a second one, before any hashing.
+   */
+  private spendBudget(ip: string, scope: 'send-access' | 'send-password'): void {
+    const wait = this.limiter.hit(ip, scope);
     if (wait > 0) throw new VaultError(ErrorCode.TooManyRequests, undefined, { headers: { 'Retry-After': String(wait) } });
   }
 
