@@ -37,19 +37,20 @@ export interface SendAccessGrantForm { clientId?: string; scope?: string; sendId
 /** A file download the link allows. */
 export interface SendDownload { stream: Readable; size: number }
 
-type GrantErrorType = 'send_id_required' | 'send_id_invalid' | 'password_hash_b64_required' | 'password_hash_b64_invalid';
+type GrantErrorType = 'send_id_required' | 'send_id_malformed' | 'send_id_invalid' | 'password_hash_b64_required' | 'password_hash_b64_invalid';
 
 /** The grant's refusals as the clients match them: always 400, `error` + `send_access_error_type` (docs/sends-plan.md §5.3). */
-const GRANT_ERRORS: Record<GrantErrorType, [error: string, description: string]> = {
+const GRANT_ERRORS: Record<GrantErrorType, [error: string, description: string, type?: string]> = {
   send_id_required: ['invalid_request', 'send_id is required.'],
+  send_id_malformed: ['invalid_grant', 'send_id is invalid.', 'send_id_invalid'],
   send_id_invalid: ['invalid_grant', 'send_id_invalid'],
   password_hash_b64_required: ['invalid_request', 'password_hash_b64 is required.'],
   password_hash_b64_invalid: ['invalid_grant', 'password_hash_b64 is invalid.'],
 };
 
 function grantError(type: GrantErrorType): VaultError {
-  const [error, description] = GRANT_ERRORS[type];
-  return new VaultError(ErrorCode.SendAccessGrantRefused, description, { oauth: { error, error_description: description, customResponse: { send_access_error_type: type } } });
+  const [error, description, wireType] = GRANT_ERRORS[type];
+  return new VaultError(ErrorCode.SendAccessGrantRefused, description, { oauth: { error, error_description: description, customResponse: { send_access_error_type: wireType ?? type } } });
 }
 
 /** Official `SendCanBeAccessed`: enabled, under its maximum, not expired, before its deletion date. */
@@ -92,7 +93,7 @@ export class SendAccessService {
     if (!form.sendId) throw grantError('send_id_required');
     this.spendBudget(ip, 'send-access');
     const ids = sendIdsOf(form.sendId);
-    if (ids.length === 0) throw grantError('send_id_invalid');
+    if (ids.length === 0) throw grantError('send_id_malformed');
     const send = await this.uow.read((db) => this.repo.findFirst(db, ids));
     if (!send) throw this.unknownSend(form);
     if (!accessible(send, this.clock.now())) throw grantError('send_id_invalid');

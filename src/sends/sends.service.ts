@@ -179,6 +179,8 @@ export class SendsService {
   async upload(auth: AuthContext, id: string, fileId: string, request: UploadRequest): Promise<void> {
     const { send, room } = await this.uow.read(async (db) => {
       const send = await this.requireOwned(db, auth, id);
+      // An upload is a save: refused under SENDS_ALLOWED=false and the Send policies like any other.
+      await this.checkSave(db, auth, send.hideEmail);
       if (send.type !== SendType.File) throw new VaultError(ErrorCode.SendNotFileType);
       if (!SEND_FILE_ID.test(fileId) || send.fileId !== fileId) throw new VaultError(ErrorCode.SendNotFound);
       if (send.fileValidated) throw new VaultError(ErrorCode.SendFileAlreadyUploaded);
