@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { webVaultHandler } from './web-vault/web-vault.handler';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
@@ -35,6 +36,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // No client sends If-None-Match to the API: an ETag only cost a hash of every body (an 11 MB sync: ~15 ms).
   app.set('etag', false);
   app.use(requestLogger(config));
+  app.use(config.basePath || '/', webVaultHandler(config));
   app.use(express.json({ limit: config.requestBodyLimit, type: ['application/json', 'application/*+json', 'text/json'], verify: refuseDeepJson }));
   app.use(express.urlencoded({ limit: config.requestBodyLimit, extended: false }));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

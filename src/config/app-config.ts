@@ -124,6 +124,8 @@ export interface AppConfig {
   passwordHashing: { concurrency: number; queue: number };
   adminToken: string | null;
   trashAutoDeleteDays: number;
+  /** The web vault build served at the base path (WEB_VAULT_ENABLED, WEB_VAULT_FOLDER). */
+  webVault: { enabled: boolean; folder: string };
   /** Sends: allowed at all (SENDS_ALLOWED), where their files live, the per-user quota in bytes, the purge schedule. */
   sends: { allowed: boolean; folder: string; userLimitBytes: number | null; purgeSchedule: string | null };
   /** Files on items: where they live, and the per-user and per-organization quotas in bytes (null = no limit). */
@@ -255,6 +257,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     passwordHashing: { concurrency: get<number>('PASSWORD_HASH_CONCURRENCY') || defaultHashConcurrency(raw), queue: get<number>('PASSWORD_HASH_QUEUE') },
     adminToken: get<string | undefined>('ADMIN_TOKEN') ?? null,
     trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    webVault: Object.freeze({ enabled: get<boolean>('WEB_VAULT_ENABLED'), folder: resolve(get<string>('WEB_VAULT_FOLDER')) }),
     sends: Object.freeze({
       allowed: get<boolean>('SENDS_ALLOWED'),
       folder: resolve(get<string | undefined>('SENDS_FOLDER') ?? join(dataFolder, 'sends')),

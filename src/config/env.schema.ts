@@ -36,6 +36,8 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'REQUEST_BODY_LIMIT', kind: 'bytes', default: '2mb', min: 1024, max: 1073741824, doc: 'Largest accepted request body (JSON or form); larger bodies get 413. Bytes, or with a unit: 512K, 2M, 1G (KB/KiB, MB/MiB, GB/GiB too; 1K = 1024).' },
   { name: 'IP_HEADER', kind: 'string', default: 'X-Real-IP', doc: 'Header carrying the client IP, trusted only from TRUSTED_PROXIES; "none" to always use the socket address.' },
   { name: 'TRUSTED_PROXIES', kind: 'list', default: '127.0.0.1,::1', doc: 'Comma-separated proxy addresses whose IP_HEADER / X-Forwarded-For is believed.' },
+  { name: 'WEB_VAULT_ENABLED', kind: 'boolean', default: 'true', doc: 'Serve the web vault from WEB_VAULT_FOLDER at the base path of DOMAIN (Vaultwarden name).' },
+  { name: 'WEB_VAULT_FOLDER', kind: 'string', default: 'web-vault/', doc: 'Folder of a web vault build (index.html and its assets), relative to the working directory; without one, / answers a page saying where to put it (Vaultwarden name).' },
   // --- Logging ---
   { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], doc: 'Log level.' },
   { name: 'LOG_FILE', kind: 'string', doc: 'Also append JSON log lines to this file.' },

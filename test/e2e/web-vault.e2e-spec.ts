@@ -1,0 +1,112 @@
+// The web vault served from WEB_VAULT_FOLDER (the official build of ../shared/web-vault), at the root and under a
+// DOMAIN path: types, caching, Vaultwarden's security headers, app-id.json, and the API untouched by it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestApp, TestApp } from '../support/app';
+import { webVaultFolder } from '../support/web-vault';
+
+describe('web vault', () => {
+  let t: TestApp;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ WEB_VAULT_FOLDER: webVaultFolder() }, { reachableDomain: true });
+    origin = new URL(t.baseUrl).origin;
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('/ is the web vault\'s index.html, never cached, with the security headers and a CSP that lets it run', async () => {
+    const res = await fetch(`${t.baseUrl}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('cache-control')).toBe('no-cache, no-store, max-age=0');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('permissions-policy')).toContain('camera=()');
+    const html = await res.text();
+    expect(html).toContain('<app-root');
+  });
+
+  it('hashed assets are cached a year with their type; the others a week; a missing file is a 404', async () => {
+    const html = await (await fetch(`${t.baseUrl}/`)).text();
+    const script = /src="([^"]*app\/main\.[0-9a-f]+\.js)"/.exec(html)?.[1] ?? /src="([^"]+\.[0-9a-f]{8,}\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(new URL(script as string, `${t.baseUrl}/`));
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    const icon = await fetch(`${t.baseUrl}/images/icons/favicon-32x32.png`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/png');
+    expect(icon.headers.get('cache-control')).toBe('public, max-age=604800');
+    await icon.arrayBuffer();
+    expect((await fetch(`${t.baseUrl}/no-such-file.js`)).status).toBe(404);
+    expect((await fetch(`${t.baseUrl}/../../etc/passwd`)).status).toBe(404);
+  });
+
+  it('the connector pages come without CSP or frame refusal (they run in frames and popups); app-id.json names the origin', async () => {
+    const connector = await fetch(`${t.baseUrl}/webauthn-connector.html`);
+    expect(connector.status).toBe(200);
+    expect(connector.headers.get('content-security-policy')).toBeNull();
+    expect(connector.headers.get('x-frame-options')).toBeNull();
+    expect(await connector.text()).toContain('<html');
+    const appId = await fetch(`${t.baseUrl}/app-id.json`);
+    expect(appId.headers.get('content-type')).toMatch(/^application\/fido\.trusted-apps\+json/);
+    expect(((await appId.json()) as { trustedFacets: Array<{ ids: string[] }> }).trustedFacets[0]?.ids[0]).toBe(origin);
+    const index = await fetch(`${t.baseUrl}/index.html`, { redirect: 'manual' });
+    expect(index.status).toBe(302);
+    expect(index.headers.get('location')).toBe('/');
+  });
+
+  it('the API keeps its JSON errors; POST is never served from the folder', async () => {
+    for (const path of ['/api/nothing-here', '/identity/nothing-here', '/api']) {
+      const res = await fetch(`${t.baseUrl}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    }
+    expect((await fetch(`${t.baseUrl}/api/config`)).headers.get('content-type')).toMatch(/application\/json/);
+    expect((await fetch(`${t.baseUrl}/`, { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('web vault under a DOMAIN path, and without a build', () => {
+  it('is served at the base path', async () => {
+    const t = await createTestApp({ WEB_VAULT_FOLDER: webVaultFolder(), DOMAIN: 'https://127.0.0.1/vault' });
+    try {
+      const res = await fetch(`${t.baseUrl}/`);
+      expect(t.baseUrl).toMatch(/\/vault$/);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<app-root');
+      expect((await fetch(`${t.baseUrl}/index.html`, { redirect: 'manual' })).headers.get('location')).toBe('/vault/');
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('without a build, / says where to put one; with WEB_VAULT_ENABLED=false nothing is served', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-web-vault-'));
+    const t = await createTestApp({ WEB_VAULT_FOLDER: empty });
+    try {
+      const res = await fetch(`${t.baseUrl}/`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('WEB_VAULT_FOLDER');
+    } finally {
+      await t.close();
+    }
+    const off = await createTestApp({ WEB_VAULT_FOLDER: webVaultFolder(), WEB_VAULT_ENABLED: 'false' });
+    try {
+      expect((await fetch(`${off.baseUrl}/`)).status).toBe(404);
+    } finally {
+      await off.close();
+    }
+  }, 60_000);
+});
