@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { AccessTokenGuard } from '../common/auth/access-token.guard';
 import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-rate-limit.guard';
 import { Auth } from '../common/auth/auth.decorator';
@@ -134,4 +134,27 @@ export class AccountsPublicController {
   verifyEmailToken(@Body() dto: VerifyEmailTokenDto): Promise<void> {
     return this.accounts.verifyEmailToken(dto.userId, dto.token);
   }
+
+  /**
+   * GET /api/devices/knowndevice (the web vault and the apps before a login: `X-Request-Email` base64url, and
+   * `X-Device-Identifier`): whether that account has logged in from that device. A JSON boolean, false for
+   * anything unknown or malformed.
+   */
+  @Get('devices/knowndevice')
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async knownDevice(@Headers('x-request-email') email: string | undefined, @Headers('x-device-identifier') identifier: string | undefined): Promise<string> {
+    return JSON.stringify(await this.accounts.isKnownDevice(decodeBase64Url(email), identifier));
+  }
+
+  /** The older form, both values in the path (the email as it is). */
+  @Get('devices/knowndevice/:email/:identifier')
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async knownDeviceInPath(@Param('email') email: string, @Param('identifier') identifier: string): Promise<string> {
+    return JSON.stringify(await this.accounts.isKnownDevice(email, identifier));
+  }
+}
+
+function decodeBase64Url(value: string | undefined): string | undefined {
+  if (!value || value.length > 1024 || !/^[A-Za-z0-9_=+/-]+$/.test(value)) return undefined;
+  return Buffer.from(value, 'base64url').toString('utf8');
 }

@@ -384,6 +384,15 @@ export class AccountsService {
     });
   }
 
+  /** Whether the account of `email` has logged in from the device `identifier`; false for anything missing or unknown. */
+  async isKnownDevice(email: string | undefined, identifier: string | undefined): Promise<boolean> {
+    if (!email || !identifier || email.length > 256 || identifier.length > 100) return false;
+    return this.uow.read(async (db) => {
+      const user = await this.queries.findByEmail(db, email);
+      return user ? this.devices.isKnownDevice(db, user.id, identifier) : false;
+    });
+  }
+
   async publicKey(userId: string): Promise<UserKeyResponseDto> {
     const user = await this.uow.read((db) => this.users.findById(db, userId));
     if (!user || !user.publicKey) throw new VaultError(ErrorCode.UserNotFound);

@@ -4,6 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from '../support/app';
+import { newPerson } from '../support/org-harness';
+import { decodeJwtPayload } from '../support/test-crypto';
 import { webVaultFolder } from '../support/web-vault';
 
 describe('web vault', () => {
@@ -76,6 +78,30 @@ describe('web vault', () => {
     expect((await fetch(`${t.baseUrl}/api/config`)).headers.get('content-type')).toMatch(/application\/json/);
     expect((await fetch(`${t.baseUrl}/`, { method: 'POST' })).status).toBe(404);
   });
+});
+
+describe('GET /api/devices/knowndevice (the web vault asks it before the password grant)', () => {
+  it('answers a JSON boolean: true only for a device the account has logged in from', async () => {
+    const t = await createTestApp();
+    try {
+      const alice = await newPerson(t, 'alice');
+      const device = String(decodeJwtPayload(alice.token).device);
+      const ask = async (email: string, identifier: string): Promise<unknown> => {
+        const res = await fetch(`${t.baseUrl}/api/devices/knowndevice`, { headers: { 'X-Request-Email': Buffer.from(email).toString('base64url'), 'X-Device-Identifier': identifier } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        return res.json();
+      };
+      expect(await ask(alice.account.email, device)).toBe(true);
+      expect(await ask(alice.account.email.toUpperCase(), device)).toBe(true);
+      expect(await ask(alice.account.email, '00000000-0000-4000-8000-000000000000')).toBe(false);
+      expect(await ask('nobody@example.com', device)).toBe(false);
+      expect(await (await fetch(`${t.baseUrl}/api/devices/knowndevice`)).json()).toBe(false);
+      expect(await (await fetch(`${t.baseUrl}/api/devices/knowndevice/${encodeURIComponent(alice.account.email)}/${device}`)).json()).toBe(true);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
 });
 
 describe('web vault under a DOMAIN path, and without a build', () => {
