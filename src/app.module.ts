@@ -17,6 +17,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { CiphersModule } from './ciphers/ciphers.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { SendsModule } from './sends/sends.module';
+import { AdminModule } from './admin/admin.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -44,6 +45,7 @@ export class AppModule {
         CiphersModule,
         AttachmentsModule,
         SendsModule,
+        AdminModule,
         SettingsModule,
         SyncModule,
         ...(config.hub.enabled ? [NotificationsModule] : []),

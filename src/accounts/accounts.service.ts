@@ -359,29 +359,61 @@ export class AccountsService {
   async rotateSecurityStamp(auth: AuthContext, masterPasswordHash: string): Promise<void> {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
-    await this.uow.run(async (tx) => {
-      const fresh = await this.queries.requireUser(tx.manager, auth.userId);
-      fresh.securityStamp = randomUUID();
-      fresh.updatedDate = this.clock.now();
-      await this.users.save(tx.manager, fresh);
-      // LogOut first, then the devices go (their relay registrations are deleted after the LogOut push).
-      await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
-      await this.devices.removeAll(tx, auth.userId);
-    });
+    await this.uow.run((tx) => this.endSessions(tx, auth.userId));
   }
 
   async deleteAccount(auth: AuthContext, masterPasswordHash: string | undefined): Promise<void> {
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, masterPasswordHash);
+    await this.uow.run((tx) => this.deleteUser(tx, auth.userId));
+  }
+
+  // --- the admin panel's actions on any account (no password: the admin is authenticated by the panel) ---
+
+  /** Deauthorise: every session ends (LogOut to every socket, then they close), devices removed. */
+  async deauthorizeByAdmin(userId: string): Promise<void> {
     await this.uow.run(async (tx) => {
-      // Its organizations would be left without an owner, their items and files out of everyone's reach (as upstream: refused).
-      if (await this.organizations?.isSoleOwner(tx.manager, auth.userId)) throw new VaultError(ErrorCode.SoleOwnerCannotDelete);
-      await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: null, keepDeviceId: null });
-      await this.devices.removeAll(tx, auth.userId);
-      await this.attachmentFiles.forUser(tx, auth.userId);
-      await this.sendFiles.forUser(tx, auth.userId);
-      await this.users.delete(tx.manager, auth.userId);
+      await this.queries.requireUser(tx.manager, userId);
+      await this.endSessions(tx, userId);
     });
+  }
+
+  /** Disable (sessions end, logins refused with "This user has been disabled") or enable again. */
+  async setEnabledByAdmin(userId: string, enabled: boolean): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const user = await this.queries.requireUser(tx.manager, userId);
+      user.enabled = enabled;
+      user.updatedDate = this.clock.now();
+      await this.users.save(tx.manager, user);
+      if (!enabled) await this.endSessions(tx, userId);
+    });
+  }
+
+  async deleteByAdmin(userId: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      await this.queries.requireUser(tx.manager, userId);
+      await this.deleteUser(tx, userId);
+    });
+  }
+
+  /** New security stamp; LogOut first, then the devices go (their relay registrations are deleted after the LogOut push). */
+  private async endSessions(tx: Tx, userId: string): Promise<void> {
+    const fresh = await this.queries.requireUser(tx.manager, userId);
+    fresh.securityStamp = randomUUID();
+    fresh.updatedDate = this.clock.now();
+    await this.users.save(tx.manager, fresh);
+    await this.bus.emit(tx, 'UserLoggedOut', { userId, reason: null, actor: null, keepDeviceId: null });
+    await this.devices.removeAll(tx, userId);
+  }
+
+  private async deleteUser(tx: Tx, userId: string): Promise<void> {
+    // Its organizations would be left without an owner, their items and files out of everyone's reach (as upstream: refused).
+    if (await this.organizations?.isSoleOwner(tx.manager, userId)) throw new VaultError(ErrorCode.SoleOwnerCannotDelete);
+    await this.bus.emit(tx, 'UserLoggedOut', { userId, reason: null, actor: null, keepDeviceId: null });
+    await this.devices.removeAll(tx, userId);
+    await this.attachmentFiles.forUser(tx, userId);
+    await this.sendFiles.forUser(tx, userId);
+    await this.users.delete(tx.manager, userId);
   }
 
   /** Whether the account of `email` has logged in from the device `identifier`; false for anything missing or unknown. */

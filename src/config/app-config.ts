@@ -123,6 +123,8 @@ export interface AppConfig {
   /** The global gate on server-side password hashing. */
   passwordHashing: { concurrency: number; queue: number };
   adminToken: string | null;
+  /** The admin panel: open without a token (DISABLE_ADMIN_TOKEN), session minutes, login rate limit per address. */
+  admin: { disableToken: boolean; sessionMinutes: number; rateLimit: { seconds: number; maxBurst: number } };
   trashAutoDeleteDays: number;
   /** The web vault build served at the base path (WEB_VAULT_ENABLED, WEB_VAULT_FOLDER). */
   webVault: { enabled: boolean; folder: string };
@@ -256,6 +258,11 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     loginRateLimit: { seconds: get<number>('LOGIN_RATELIMIT_SECONDS'), maxBurst: get<number>('LOGIN_RATELIMIT_MAX_BURST') },
     passwordHashing: { concurrency: get<number>('PASSWORD_HASH_CONCURRENCY') || defaultHashConcurrency(raw), queue: get<number>('PASSWORD_HASH_QUEUE') },
     adminToken: get<string | undefined>('ADMIN_TOKEN') ?? null,
+    admin: Object.freeze({
+      disableToken: get<boolean>('DISABLE_ADMIN_TOKEN'),
+      sessionMinutes: get<number>('ADMIN_SESSION_LIFETIME'),
+      rateLimit: { seconds: get<number>('ADMIN_RATELIMIT_SECONDS'), maxBurst: get<number>('ADMIN_RATELIMIT_MAX_BURST') },
+    }),
     trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
     webVault: Object.freeze({ enabled: get<boolean>('WEB_VAULT_ENABLED'), folder: resolve(get<string>('WEB_VAULT_FOLDER')) }),
     sends: Object.freeze({

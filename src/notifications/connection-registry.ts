@@ -1,9 +1,10 @@
+import { LiveSockets } from '../common/live-sockets';
 import { Injectable } from '@nestjs/common';
 import { HubConnection } from './hub-connection';
 
 /** Every open hub socket of this instance, by user, by device and by anonymous token. */
 @Injectable()
-export class ConnectionRegistry {
+export class ConnectionRegistry implements LiveSockets {
   private readonly byUser = new Map<string, Set<HubConnection>>();
   private readonly byDevice = new Map<string, Set<HubConnection>>();
   private readonly byToken = new Map<string, Set<HubConnection>>();
@@ -34,6 +35,16 @@ export class ConnectionRegistry {
 
   forUser(userId: string): HubConnection[] {
     return [...(this.byUser.get(userId) ?? [])];
+  }
+
+  /** LiveSockets: open sockets per device on this instance. */
+  countByDevice(deviceIds: string[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const id of deviceIds) {
+      const size = this.byDevice.get(id)?.size ?? 0;
+      if (size > 0) counts.set(id, size);
+    }
+    return counts;
   }
 
   forDevice(deviceId: string): HubConnection[] {

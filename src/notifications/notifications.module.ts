@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { LiveSockets } from '../common/live-sockets';
 import { AccountsModule } from '../accounts/accounts.module';
 import { WireModule } from '../wire/wire.module';
 import { AnonymousHubGateway } from './anonymous-hub.gateway';
@@ -23,11 +24,16 @@ const deliveryBusProvider = {
   useFactory: (config: AppConfig): DeliveryBus => (config.hub.redisUrl ? new RedisDeliveryBus(config.hub.redisUrl) : new InProcessDeliveryBus()),
 };
 
-/** The SignalR hubs. Imported only when ENABLE_WEBSOCKET is on: otherwise no route, timer or state exists. */
+/**
+ * The SignalR hubs. Imported only when ENABLE_WEBSOCKET is on: otherwise no route, timer or state exists. Global for
+ * one port only: LiveSockets (the admin panel's socket counts), which features reach without importing a consumer.
+ */
+@Global()
 @Module({
   imports: [AccountsModule, WireModule],
   controllers: [HubHttpController],
-  providers: [HubPresenceRepository, HubUpgradeRouter, ConnectionRegistry, deliveryBusProvider, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService],
-  exports: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus],
+  providers: [HubPresenceRepository, HubUpgradeRouter, ConnectionRegistry, deliveryBusProvider, HubDeliveryService, CatchUpService, HubGateway, AnonymousHubGateway, NotificationsListener, HubShutdownService,
+    { provide: LiveSockets, useExisting: ConnectionRegistry }],
+  exports: [HubUpgradeRouter, ConnectionRegistry, DeliveryBus, LiveSockets],
 })
 export class NotificationsModule {}

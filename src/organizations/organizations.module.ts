@@ -47,6 +47,6 @@ import { TwoFactorPolicyListener } from './two-factor-policy.listener';
     // Invitation tokens (invite-token.service.ts) are what the policies check.
     { provide: InviteTokenVerifier, useExisting: InviteTokenService },
   ],
-  exports: [OrganizationsQueryService, ProfileOrganizationsSource, PoliciesQueryService, InviteTokenService, OrgInviteTokens, MasterPasswordPolicySource],
+  exports: [OrganizationsService, OrganizationsQueryService, ProfileOrganizationsSource, PoliciesQueryService, InviteTokenService, OrgInviteTokens, MasterPasswordPolicySource],
 })
 export class OrganizationsModule {}

@@ -52,6 +52,16 @@ export class OrganizationsRepository {
     return db.getRepository(MembershipEntity).count({ where: { organizationId, type: MembershipType.Owner, status: MembershipStatus.Confirmed } });
   }
 
+  /** Every organization with its member and item counts, by name. */
+  async overview(db: EntityManager): Promise<Array<{ id: string; name: string; billingEmail: string; enabled: boolean; members: number; items: number }>> {
+    const rows = await rawQuery<{ id: string; name: string; billing_email: string; enabled: unknown; members: unknown; items: unknown }>(db, `SELECT o.id AS id, o.name AS name,
+      o.billing_email AS billing_email, o.enabled AS enabled,
+      (SELECT COUNT(*) FROM memberships m WHERE m.organization_id = o.id) AS members,
+      (SELECT COUNT(*) FROM ciphers c WHERE c.organization_id = o.id) AS items
+      FROM organizations o ORDER BY o.name, o.id`, []);
+    return rows.map((r) => ({ id: r.id, name: r.name, billingEmail: r.billing_email, enabled: sqlBoolean(r.enabled), members: Number(r.members), items: Number(r.items) }));
+  }
+
   /** Whether the user is the only confirmed owner of at least one organization. */
   async isSoleOwner(db: EntityManager, userId: string): Promise<boolean> {
     const rows = await rawQuery<{ organization_id: string }>(db, `SELECT m.organization_id AS organization_id FROM memberships m

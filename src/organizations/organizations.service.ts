@@ -135,11 +135,31 @@ export class OrganizationsService {
     if (!(await verifyMasterPasswordHash(user, dto.masterPasswordHash, { priority: true }))) throw new VaultError(ErrorCode.UserVerificationFailed);
     await this.uow.run(async (tx) => {
       await this.requireOwner(tx.manager, auth, id);
-      const members = await this.repo.confirmedUserIds(tx.manager, id);
-      await this.attachmentFiles.forOrganization(tx, id);
-      await this.repo.deleteOrganization(tx.manager, id);
-      await this.keysChanged(tx, id, members, 'deleted', auth, this.clock.now());
+      await this.deleteIn(tx, id, auth.actor);
     });
+  }
+
+  /** The admin panel's delete: no owner or password needed; every confirmed member is told (6) as for an owner's. */
+  async deleteByAdmin(id: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      if (!(await this.repo.findOrganization(tx.manager, id))) throw new VaultError(ErrorCode.OrganizationNotFound);
+      await this.deleteIn(tx, id, null);
+    });
+  }
+
+  /** Every organization with its number of members and items (the admin panel's overview). */
+  overview(): Promise<Array<{ id: string; name: string; billingEmail: string; enabled: boolean; members: number; items: number }>> {
+    return this.uow.read((db) => this.repo.overview(db));
+  }
+
+  private async deleteIn(tx: Tx, id: string, actor: AuthContext['actor'] | null): Promise<void> {
+    const members = await this.repo.confirmedUserIds(tx.manager, id);
+    await this.attachmentFiles.forOrganization(tx, id);
+    await this.repo.deleteOrganization(tx.manager, id);
+    if (members.length === 0) return;
+    const now = this.clock.now();
+    await this.accountRevision.bump(tx, members, now);
+    await this.bus.emit(tx, 'OrganizationKeysChanged', { organizationId: id, userIds: members, reason: 'deleted', actor });
   }
 
   /** POST /api/organizations/{id}/leave: any member but the last confirmed owner. */

@@ -28,6 +28,6 @@ import { UserVerification } from './user-verification';
     IncompleteTwoFactorJob, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard,
     TwoFactorStatusService, { provide: TwoFactorStatus, useExisting: TwoFactorStatusService },
   ],
-  exports: [TwoFactorLoginService, TwoFactorStatus],
+  exports: [TwoFactorLoginService, TwoFactorStatus, TwoFactorService],
 })
 export class TwoFactorModule {}
