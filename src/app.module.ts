@@ -18,6 +18,7 @@ import { CiphersModule } from './ciphers/ciphers.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { SendsModule } from './sends/sends.module';
 import { AdminModule } from './admin/admin.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -30,6 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         DatabaseModule,
         EventBusModule,
         MailModule.forRoot(config),

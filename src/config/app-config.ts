@@ -126,6 +126,8 @@ export interface AppConfig {
   /** The admin panel: open without a token (DISABLE_ADMIN_TOKEN), session minutes, login rate limit per address. */
   admin: { disableToken: boolean; sessionMinutes: number; rateLimit: { seconds: number; maxBurst: number } };
   trashAutoDeleteDays: number;
+  /** Prometheus metrics at /metrics (METRICS_ENABLED) and the bearer token it demands (METRICS_TOKEN). */
+  metrics: { enabled: boolean; token: string | null };
   /** The web vault build served at the base path (WEB_VAULT_ENABLED, WEB_VAULT_FOLDER). */
   webVault: { enabled: boolean; folder: string };
   /** Sends: allowed at all (SENDS_ALLOWED), where their files live, the per-user quota in bytes, the purge schedule. */
@@ -264,6 +266,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
       rateLimit: { seconds: get<number>('ADMIN_RATELIMIT_SECONDS'), maxBurst: get<number>('ADMIN_RATELIMIT_MAX_BURST') },
     }),
     trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    metrics: Object.freeze({ enabled: get<boolean>('METRICS_ENABLED'), token: get<string | undefined>('METRICS_TOKEN') ?? null }),
     webVault: Object.freeze({ enabled: get<boolean>('WEB_VAULT_ENABLED'), folder: resolve(get<string>('WEB_VAULT_FOLDER')) }),
     sends: Object.freeze({
       allowed: get<boolean>('SENDS_ALLOWED'),

@@ -38,6 +38,8 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'TRUSTED_PROXIES', kind: 'list', default: '127.0.0.1,::1', doc: 'Comma-separated proxy addresses whose IP_HEADER / X-Forwarded-For is believed.' },
   { name: 'WEB_VAULT_ENABLED', kind: 'boolean', default: 'true', doc: 'Serve the web vault from WEB_VAULT_FOLDER at the base path of DOMAIN (Vaultwarden name).' },
   { name: 'WEB_VAULT_FOLDER', kind: 'string', default: 'web-vault/', doc: 'Folder of a web vault build (index.html and its assets), relative to the working directory; without one, / answers a page saying where to put it (Vaultwarden name).' },
+  { name: 'METRICS_ENABLED', kind: 'boolean', default: 'false', doc: 'Serve Prometheus metrics at /metrics (sockets, deliveries, relay sends, outbox depth, logins, HTTP latency; no user identifiers).' },
+  { name: 'METRICS_TOKEN', kind: 'secret', doc: 'With METRICS_ENABLED: the bearer token /metrics demands (Authorization: Bearer …); unset = no token.' },
   // --- Logging ---
   { name: 'LOG_LEVEL', kind: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], doc: 'Log level.' },
   { name: 'LOG_FILE', kind: 'string', doc: 'Also append JSON log lines to this file.' },

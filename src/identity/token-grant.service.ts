@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Metrics } from '../common/metrics/metrics';
 import { SendAccessService, SendAccessTokenResponseDto } from '../sends/send-access.service';
 import { timingSafeEqual } from 'node:crypto';
 import { AccountMailService } from '../accounts/account-mail.service';
@@ -56,11 +57,24 @@ export class TokenGrantService {
     private readonly sendAccess: SendAccessService,
     /** Absent without the organizations feature (unit tests): no policy then. */
     @Optional() private readonly masterPasswordPolicies?: MasterPasswordPolicySource,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async grant(body: unknown, ip: string): Promise<LoginTokenResponseDto | TokenResponseDto | SendAccessTokenResponseDto> {
     const form = TokenForm.parse(body);
     const grantType = field(form, 'grant_type');
+    const label = ['password', 'refresh_token', 'client_credentials', 'send_access'].includes(grantType ?? '') ? (grantType as string) : 'other';
+    try {
+      const answer = await this.byType(grantType, form, ip);
+      this.metrics?.logins.inc({ grant: label, result: 'ok' });
+      return answer;
+    } catch (error) {
+      this.metrics?.logins.inc({ grant: label, result: error instanceof VaultError && error.status === 400 && error.details.oauth?.customResponse?.TwoFactorProviders2 ? 'two_factor_required' : 'refused' });
+      throw error;
+    }
+  }
+
+  private async byType(grantType: string | undefined, form: TokenForm, ip: string): Promise<LoginTokenResponseDto | TokenResponseDto | SendAccessTokenResponseDto> {
     switch (grantType) {
       case 'password':
         return this.passwordGrant(form, ip);

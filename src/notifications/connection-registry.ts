@@ -1,5 +1,6 @@
 import { LiveSockets } from '../common/live-sockets';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { clientKind, Metrics } from '../common/metrics/metrics';
 import { HubConnection } from './hub-connection';
 
 /** Every open hub socket of this instance, by user, by device and by anonymous token. */
@@ -10,6 +11,8 @@ export class ConnectionRegistry implements LiveSockets {
   private readonly byToken = new Map<string, Set<HubConnection>>();
   private readonly byIp = new Map<string, number>();
 
+  constructor(@Optional() private readonly metrics?: Metrics) {}
+
   add(connection: HubConnection): void {
     const id = connection.identity;
     if (id.kind === 'user') {
@@ -19,18 +22,24 @@ export class ConnectionRegistry implements LiveSockets {
       addTo(this.byToken, id.token, connection);
       this.byIp.set(id.ip, (this.byIp.get(id.ip) ?? 0) + 1);
     }
+    this.metrics?.hubSockets.inc(socketLabels(connection));
   }
 
   remove(connection: HubConnection): void {
     const id = connection.identity;
+    let removed: boolean;
     if (id.kind === 'user') {
-      removeFrom(this.byUser, id.userId, connection);
+      removed = removeFrom(this.byUser, id.userId, connection);
       removeFrom(this.byDevice, id.deviceId, connection);
-    } else if (removeFrom(this.byToken, id.token, connection)) {
-      const left = (this.byIp.get(id.ip) ?? 1) - 1;
-      if (left <= 0) this.byIp.delete(id.ip);
-      else this.byIp.set(id.ip, left);
+    } else {
+      removed = removeFrom(this.byToken, id.token, connection);
+      if (removed) {
+        const left = (this.byIp.get(id.ip) ?? 1) - 1;
+        if (left <= 0) this.byIp.delete(id.ip);
+        else this.byIp.set(id.ip, left);
+      }
     }
+    if (removed) this.metrics?.hubSockets.dec(socketLabels(connection));
   }
 
   forUser(userId: string): HubConnection[] {
@@ -85,4 +94,10 @@ function removeFrom(map: Map<string, Set<HubConnection>>, key: string, connectio
   if (!set?.delete(connection)) return false;
   if (set.size === 0) map.delete(key);
   return true;
+}
+
+/** The hub and the kind of client of a socket, for the socket gauge (no identifiers). */
+function socketLabels(connection: HubConnection): { hub: string; client: string } {
+  const id = connection.identity;
+  return id.kind === 'user' ? { hub: 'hub', client: clientKind(id.deviceType) } : { hub: 'anonymous', client: 'anonymous' };
 }

@@ -24,6 +24,8 @@ export interface DeliveryEnvelope {
   anonymous?: boolean;
   /** Close the target's sockets after this message. */
   close?: DeliveryClose;
+  /** When the change was handed to the hubs (ms since the epoch): the delivery latency metric. */
+  emittedAt?: number;
 }
 
 export type DeliveryHandler = (envelope: DeliveryEnvelope) => void;

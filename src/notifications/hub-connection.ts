@@ -8,7 +8,7 @@ const log = getLogger('HubConnection');
 
 /** Who a socket belongs to: a user's device on /hub, or an auth-request token on the anonymous hub. */
 export type HubIdentity =
-  | { kind: 'user'; userId: string; deviceId: string; deviceIdentifier: string; securityStamp: string }
+  | { kind: 'user'; userId: string; deviceId: string; deviceIdentifier: string; securityStamp: string; deviceType?: number }
   | { kind: 'anonymous'; token: string; ip: string };
 
 export interface HubConnectionOptions {

@@ -1,4 +1,5 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { Metrics } from '../common/metrics/metrics';
 import { getLogger } from '../common/logging/logger';
 import { Clock } from '../common/time/clock';
 import { userPayload, WirePayload } from '../wire/payloads';
@@ -42,7 +43,7 @@ export class HubDeliveryService implements OnModuleInit {
   private readonly jobs: DeliveryJob[] = [];
   private draining = false;
 
-  constructor(private readonly bus: DeliveryBus, private readonly registry: ConnectionRegistry, private readonly clock: Clock) {}
+  constructor(private readonly bus: DeliveryBus, private readonly registry: ConnectionRegistry, private readonly clock: Clock, @Optional() private readonly metrics?: Metrics) {}
 
   onModuleInit(): void {
     this.bus.subscribe((envelope) => this.deliver(envelope));
@@ -105,6 +106,7 @@ export class HubDeliveryService implements OnModuleInit {
     const closeIt = !!envelope.close && !(connection.identity.kind === 'user' && connection.identity.deviceId === envelope.close.exceptDeviceId);
     const protocol = connection.protocol;
     if (!protocol || !connection.ready) {
+      this.metrics?.hubMessages.inc({ result: 'dropped' });
       if (closeIt) connection.closeAfterFlush('Unauthorized', false, 1008);
       return;
     }
@@ -113,7 +115,12 @@ export class HubDeliveryService implements OnModuleInit {
       frame = envelope.anonymous ? encodeAnonymousUpdate(protocol, envelope.type, payload) : encodeUpdate(protocol, envelope.type, envelope.contextId, payload);
       job.encoded.set(protocol.name, frame);
     }
+    const collapses = connection.collapses;
     connection.enqueue(frame);
+    if (this.metrics) {
+      this.metrics.hubMessages.inc({ result: connection.collapses > collapses ? 'collapsed' : 'queued' });
+      if (envelope.emittedAt !== undefined) this.metrics.hubDeliverySeconds.observe(Math.max(0, Date.now() - envelope.emittedAt) / 1000);
+    }
     if (log.isDebug()) log.debug({ type: envelope.type, conn: connection.id, ...connection.describe() }, 'notifications.queued');
     if (closeIt) connection.closeAfterFlush('Unauthorized', false, 1008);
   }

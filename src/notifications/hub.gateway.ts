@@ -59,7 +59,7 @@ export class HubGateway implements OnGatewayInit, OnGatewayConnection, OnModuleD
     }
     return {
       ok: true,
-      identity: { kind: 'user', userId: auth.userId, deviceId: auth.deviceId, deviceIdentifier: auth.deviceIdentifier, securityStamp: auth.securityStamp },
+      identity: { kind: 'user', userId: auth.userId, deviceId: auth.deviceId, deviceIdentifier: auth.deviceIdentifier, securityStamp: auth.securityStamp, deviceType: auth.deviceType },
     };
   }
 

@@ -28,7 +28,8 @@ export class NotificationsListener implements OnModuleInit {
 
   private async deliver<K extends DomainEventName>(name: K, event: DomainEventMap[K]): Promise<void> {
     const messages = await this.wire.translate(name, event, (work) => this.uow.read(work));
-    for (const envelope of toEnvelopes(messages.filter((m) => m.channels.includes('hub')))) this.bus.publish(envelope);
+    const emittedAt = Date.now();
+    for (const envelope of toEnvelopes(messages.filter((m) => m.channels.includes('hub')))) this.bus.publish({ ...envelope, emittedAt });
   }
 }
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AppConfig } from '../config/app-config';
+import { OutboxDepth } from '../common/metrics/metrics';
 import { WireModule } from '../wire/wire.module';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxSignal } from './outbox-signal';
@@ -10,6 +11,13 @@ import { PushDiagnosticsService } from './push-diagnostics.service';
 import { PushListener } from './push.listener';
 import { PushRegistrationsRepository } from './push-registrations.repository';
 import { RelayClient } from './relay.client';
+
+/** The metrics' outbox gauge reads the diagnostics' count of pending rows. */
+const outboxDepth = {
+  provide: OutboxDepth,
+  inject: [PushDiagnosticsService],
+  useFactory: (diagnostics: PushDiagnosticsService): OutboxDepth => ({ pendingCount: async () => (await diagnostics.outboxCounts()).pending }),
+};
 
 /**
  * Mobile push through Bitwarden's relay (notifications.md §10). With PUSH_ENABLED=false only the diagnostics
@@ -21,9 +29,11 @@ export class PushModule {
     const active = config.push.enabled ? [PushRegistrationsRepository, RelayClient, OutboxSignal, OutboxWorker, OutboxWriter, PushListener] : [];
     return {
       module: PushModule,
+      // Global for the outbox-depth port of the metrics only.
+      global: true,
       imports: config.push.enabled ? [AccountsModule, WireModule] : [],
-      providers: [OutboxRepository, PushDiagnosticsService, ...active],
-      exports: [PushDiagnosticsService],
+      providers: [OutboxRepository, PushDiagnosticsService, ...active, outboxDepth],
+      exports: [PushDiagnosticsService, OutboxDepth],
     };
   }
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Metrics } from '../common/metrics/metrics';
 import { SERVER_NAME, SERVER_VERSION } from '../config/server-info';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
@@ -53,7 +54,7 @@ export class RelayClient {
   private refreshing: Promise<string> | null = null;
   private readonly shutdown = new AbortController();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Optional() private readonly metrics?: Metrics) {}
 
   /** Abandons every request in flight (shutdown). */
   abort(): void {
@@ -72,6 +73,12 @@ export class RelayClient {
 
   /** Posts `body` (JSON text) for `action`. Never throws. */
   async call(action: RelayAction, body: string): Promise<RelayOutcome> {
+    const outcome = await this.attempt(action, body);
+    this.metrics?.relaySends.inc({ result: outcome.kind });
+    return outcome;
+  }
+
+  private async attempt(action: RelayAction, body: string): Promise<RelayOutcome> {
     try {
       const used = await this.token();
       let response = await this.post(action, body, used);
