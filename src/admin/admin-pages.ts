@@ -46,5 +46,6 @@ export function organizationsPage(basePath: string, organizations: Array<{ id: s
 
 export function diagnosticsPage(basePath: string, facts: Record<string, string | number | boolean | null>): string {
   const rows = Object.entries(facts).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v === null ? '–' : String(v))}</td></tr>`).join('\n');
-  return page(basePath, 'Diagnostics', `<table><tbody>${rows}</tbody></table>`, true);
+  const testMail = `<h2>Mail</h2><form method="post" action="${basePath}/admin/test/smtp"><label>Send a test mail to <input type="email" name="email" required></label> <button type="submit">Send</button></form>`;
+  return page(basePath, 'Diagnostics', `<table><tbody>${rows}</tbody></table>${testMail}`, true);
 }

@@ -135,6 +135,16 @@ export class AdminController {
     res.status(200).type('html').send(diagnosticsPage(this.config.basePath, await this.diagnostics.facts()));
   }
 
+  /** The test mail (JSON `{email}` as Vaultwarden's script sends it, or the diagnostics page's form). */
+  @Post('test/smtp')
+  async testMail(@Req() req: Request, @Res() res: Response, @Body() body: unknown): Promise<void> {
+    this.requireSession(req);
+    this.requireSameOrigin(req);
+    const email = (body as { email?: unknown } | null)?.email;
+    await this.diagnostics.sendTestMail(typeof email === 'string' ? email.trim() : '');
+    this.done(req, res, `${this.session.path}/diagnostics`);
+  }
+
   @Get('diagnostics/config')
   async diagnosticsJson(@Req() req: Request): Promise<Record<string, string | number | boolean | null>> {
     this.requireSession(req);

@@ -5,6 +5,7 @@ import argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
+import { TestSmtpServer } from '../support/smtp-server';
 import { connectHub, newPerson, Person } from '../support/org-harness';
 import { passwordLogin, WEB_VAULT } from '../support/test-crypto';
 
@@ -143,4 +144,26 @@ describe('admin panel: users and actions', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('set-cookie')).toMatch(/^VW_ADMIN=; Path=\/admin; Max-Age=0/);
   });
+});
+
+describe('admin panel: diagnostics and the test mail', () => {
+  it('shows the diagnostics and sends a test mail through the configured SMTP server', async () => {
+    const smtp = await TestSmtpServer.start({ security: 'off' });
+    const t = await createTestApp(smtp.env({ ADMIN_TOKEN: TOKEN }), { reachableDomain: true });
+    try {
+      const cookie = await adminLogin(t);
+      const facts = (await (await adminJson(t, cookie, 'GET', '/admin/diagnostics/config')).json()) as Record<string, unknown>;
+      expect(facts).toMatchObject({ database: 'better-sqlite3', mail: true, websocketHub: true, pushRelay: false, adminTokenKind: 'plain text' });
+      const page = await (await fetch(`${t.baseUrl}/admin/diagnostics`, { headers: { Cookie: cookie } })).text();
+      expect(page).toContain('Send a test mail');
+      const sent = await form(t, '/admin/test/smtp', { email: 'admin@example.test' }, { Cookie: cookie });
+      expect(sent.status).toBe(303);
+      const mail = await smtp.waitFor('the test mail', () => smtp.mailsTo('admin@example.test')[0]);
+      expect(mail.subject).toContain('Test mail from the admin panel');
+      expect((await adminJson(t, cookie, 'POST', '/admin/test/smtp', {}).then((r) => r.status))).toBe(400);
+    } finally {
+      await t.close();
+      await smtp.close();
+    }
+  }, 60_000);
 });

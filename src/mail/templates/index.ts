@@ -1,3 +1,4 @@
+import { adminTestMail } from './admin';
 import { changeEmailMail, newDeviceLoginMail, registerVerifyEmailMail, verifyEmailMail } from './account';
 import { MailContext, RenderedMail } from './html';
 import { orgInviteMail } from './org-invite';
@@ -5,6 +6,7 @@ import { orgUserAcceptedMail } from './org-user-accepted';
 import { incompleteTwoFactorLoginMail, twoFactorCodeMail } from './two-factor';
 
 export type { ChangeEmailParams, NewDeviceLoginParams, RegisterVerifyEmailParams, VerifyEmailParams } from './account';
+export type { AdminTestParams } from './admin';
 export type { MailContext, RenderedMail } from './html';
 export type { OrgInviteParams } from './org-invite';
 export type { OrgUserAcceptedParams } from './org-user-accepted';
@@ -20,6 +22,7 @@ export const MAIL_TEMPLATES = {
   'register-verify-email': registerVerifyEmailMail,
   'new-device-login': newDeviceLoginMail,
   'change-email': changeEmailMail,
+  'admin-test': adminTestMail,
 } as const satisfies Record<string, (context: MailContext, params: never) => RenderedMail>;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
