@@ -10,13 +10,14 @@ import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-
 import { AccountsQueryService } from './accounts-query.service';
 import { AccountsService } from './accounts.service';
 import { UsersRepository } from './users.repository';
+import { UserInvitationsRepository } from './user-invitations.repository';
 import { RevisionDateSource } from '../wire/wire-translator';
 
 @Module({
   imports: [DevicesModule, AttachmentStorageModule, SendStorageModule],
   controllers: [AccountsController, AccountsPublicController],
   providers: [
-    UsersRepository, AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard, { provide: RevisionDateSource, useExisting: AccountRevisionService },
+    UsersRepository, UserInvitationsRepository, AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard, { provide: RevisionDateSource, useExisting: AccountRevisionService },
     // TwoFactorStatus (two-factor-status.ts) is provided by the global TwoFactorModule (src/two-factor).
   ],
   exports: [AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, RevisionDateSource],

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { UserInvitationsRepository } from './user-invitations.repository';
 import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
 import { SendCleanup } from '../sends/send-cleanup.service';
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -55,6 +56,7 @@ export class AccountsService {
     private readonly mail: MailService,
     private readonly attachmentFiles: AttachmentCleanup,
     private readonly sendFiles: SendCleanup,
+    private readonly invitations: UserInvitationsRepository,
     /** Absent when the organizations feature is not loaded (service unit tests): the profile then lists none. */
     @Optional() private readonly organizations?: ProfileOrganizationsSource,
     /** Absent without the organizations feature: registration then takes no invitation. */
@@ -63,10 +65,12 @@ export class AccountsService {
     @Optional() private readonly masterPasswordPolicies?: MasterPasswordPolicySource,
   ) {}
 
-  private signupAllowedFor(email: string): boolean {
+  /** Open signups, a whitelisted domain, or an address the admin panel invited. */
+  private async signupAllowedFor(email: string): Promise<boolean> {
     if (this.config.signupsAllowed) return true;
     const domain = email.split('@')[1] ?? '';
-    return this.config.signupsDomainsWhitelist.includes(domain);
+    if (this.config.signupsDomainsWhitelist.includes(domain)) return true;
+    return this.uow.read((db) => this.invitations.exists(db, email));
   }
 
   /**
@@ -76,7 +80,7 @@ export class AccountsService {
    */
   async sendVerificationEmail(email: string, name: string | null | undefined): Promise<string | null> {
     const normalized = normalizeEmail(email);
-    if (!this.signupAllowedFor(normalized)) throw new VaultError(ErrorCode.SignupsNotAllowed);
+    if (!(await this.signupAllowedFor(normalized))) throw new VaultError(ErrorCode.SignupsNotAllowed);
     const mailed = this.accountMail.verificationRequired;
     const token = this.tokens.signPurposeToken(VERIFY_PURPOSE, normalized, { name: name ?? '', verified: mailed ? '1' : '0' }, 24 * 3600);
     if (!mailed) return token;
@@ -100,7 +104,7 @@ export class AccountsService {
     const email = normalizeEmail(dto.email);
     // A valid organization invitation lets its address register even when signups are closed, and verifies it.
     const inviteMemberId = await this.checkInvite(dto, email);
-    if (inviteMemberId === null && !this.signupAllowedFor(email)) throw new VaultError(ErrorCode.SignupsNotAllowed);
+    if (inviteMemberId === null && !(await this.signupAllowedFor(email))) throw new VaultError(ErrorCode.SignupsNotAllowed);
     let name = dto.name ?? null;
     let emailVerified = inviteMemberId !== null;
     if (mode === 'finish' && inviteMemberId === null) {
@@ -128,6 +132,7 @@ export class AccountsService {
     await this.uow.run(async (tx) => {
       if (await this.users.findByEmail(tx.manager, email)) throw new VaultError(ErrorCode.EmailTaken);
       await this.users.insert(tx.manager, user);
+      await this.invitations.delete(tx.manager, email);
       if (mustVerify) await this.accountMail.queueVerifyEmail(tx, user, true);
       await this.bus.emit(tx, 'UserRegistered', { userId: user.id, email, ...(inviteMemberId ? { inviteMemberId } : {}) });
     });
@@ -394,6 +399,26 @@ export class AccountsService {
       await this.queries.requireUser(tx.manager, userId);
       await this.deleteUser(tx, userId);
     });
+  }
+
+  /**
+   * The admin panel's invitation: the address may then register while signups are closed, and with mail it gets
+   * an invitation (sent again on `resend`). An address that already has an account is refused.
+   */
+  async inviteByAdmin(email: string, resend = false): Promise<void> {
+    const normalized = normalizeEmail(email);
+    if (!/^[^\s@<>]+@[^\s@<>]+$/.test(normalized) || normalized.length > 254) throw badRequest('That is not an email address.');
+    await this.uow.run(async (tx) => {
+      if (await this.users.findByEmail(tx.manager, normalized)) throw badRequest('User already exists');
+      if (resend && !(await this.invitations.exists(tx.manager, normalized))) throw new VaultError(ErrorCode.UserNotFound);
+      await this.invitations.upsert(tx.manager, normalized, this.clock.now());
+      await this.mail.enqueue(tx, { to: normalized, template: 'user-invite', params: { email: normalized } });
+    });
+  }
+
+  /** Pending admin invitations, oldest first. */
+  invitationsPending(): Promise<Array<{ email: string; invitedAt: Date }>> {
+    return this.uow.read((db) => this.invitations.list(db));
   }
 
   /** New security stamp; LogOut first, then the devices go (their relay registrations are deleted after the LogOut push). */

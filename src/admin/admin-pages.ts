@@ -24,7 +24,7 @@ export function loginPage(basePath: string, error: string | null): string {
 
 const DEVICE_TYPES: Record<number, string> = { 0: 'Android', 1: 'iOS', 2: 'Chrome extension', 3: 'Firefox extension', 8: 'Linux desktop', 9: 'Chrome', 10: 'Firefox', 14: 'Unknown browser', 21: 'SDK', 23: 'CLI (Linux)', 24: 'CLI (macOS)', 25: 'CLI (Windows)' };
 
-export function usersPage(basePath: string, users: AdminUser[], message: string | null): string {
+export function usersPage(basePath: string, users: AdminUser[], invitations: Array<{ email: string; invitedAt: Date }>, message: string | null): string {
   const action = (user: AdminUser, name: string, label: string): string =>
     `<form class="inline" method="post" action="${basePath}/admin/users/${escapeHtml(user.id)}/${name}"><button type="submit" data-action="${name}" data-email="${escapeHtml(user.email)}">${label}</button></form>`;
   const rows = users.map((u) => `<tr data-user="${escapeHtml(u.email)}">
@@ -34,7 +34,10 @@ export function usersPage(basePath: string, users: AdminUser[], message: string 
 <td>${u.devices.map((d) => `${escapeHtml(d.name)} (${escapeHtml(DEVICE_TYPES[d.type] ?? `type ${d.type}`)}): <span data-sockets="${escapeHtml(d.identifier)}">${d.liveSockets}</span> live`).join('<br>') || '<span class="muted">none</span>'}</td>
 <td>${action(u, 'deauth', 'Deauthorize sessions')}${u.userEnabled ? action(u, 'disable', 'Disable') : action(u, 'enable', 'Enable')}${u.twoFactorEnabled ? action(u, 'remove-2fa', 'Remove 2FA') : ''}${action(u, 'delete', 'Delete')}</td></tr>`).join('\n');
   return page(basePath, 'Users', `${message ? `<p role="status">${escapeHtml(message)}</p>` : ''}
-<table><thead><tr><th>User</th><th>Created</th><th>Last active</th><th>2FA</th><th>Status</th><th>Devices and live hub sockets</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>`, true);
+<table><thead><tr><th>User</th><th>Created</th><th>Last active</th><th>2FA</th><th>Status</th><th>Devices and live hub sockets</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Invite</h2><form method="post" action="${basePath}/admin/invite"><label>Email <input type="email" name="email" required></label> <button type="submit">Invite</button></form>
+${invitations.length > 0 ? `<h2>Pending invitations</h2><ul>${invitations.map((i) => `<li>${escapeHtml(i.email)} <span class="muted">${escapeHtml(i.invitedAt.toISOString())}</span>
+<form class="inline" method="post" action="${basePath}/admin/invite/resend"><input type="hidden" name="email" value="${escapeHtml(i.email)}"><button type="submit">Resend</button></form></li>`).join('')}</ul>` : ''}`, true);
 }
 
 export function organizationsPage(basePath: string, organizations: Array<{ id: string; name: string; billingEmail: string; enabled: boolean; members: number; items: number }>): string {

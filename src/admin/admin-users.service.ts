@@ -64,6 +64,14 @@ export class AdminUsersService {
     return user;
   }
 
+  invite(email: string, resend: boolean): Promise<void> {
+    return this.accounts.inviteByAdmin(email, resend);
+  }
+
+  invitations(): Promise<Array<{ email: string; invitedAt: Date }>> {
+    return this.accounts.invitationsPending();
+  }
+
   deauthorize(id: string): Promise<void> {
     return this.accounts.deauthorizeByAdmin(id);
   }

@@ -78,7 +78,7 @@ export class AdminController {
   async usersOverview(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.pageSession(req, res)) return;
     const done = typeof req.query.done === 'string' ? req.query.done : null;
-    res.status(200).type('html').send(usersPage(this.config.basePath, await this.users.list(), done));
+    res.status(200).type('html').send(usersPage(this.config.basePath, await this.users.list(), await this.users.invitations(), done));
   }
 
   @Get('users/by-mail/:mail')
@@ -108,6 +108,24 @@ export class AdminController {
     if (!run || !/^[0-9a-f-]{36}$/i.test(id)) throw new VaultError(ErrorCode.NotFound);
     await run();
     this.done(req, res, `${this.session.path}/users/overview?done=${encodeURIComponent(`${action}: done`)}`);
+  }
+
+  /** POST /admin/invite `{email}` (Vaultwarden's route; JSON or the users page's form). */
+  @Post('invite')
+  async invite(@Req() req: Request, @Res() res: Response, @Body() body: unknown): Promise<void> {
+    this.requireSession(req);
+    this.requireSameOrigin(req);
+    await this.users.invite(emailOf(body), false);
+    this.done(req, res, `${this.session.path}/users/overview?done=${encodeURIComponent('invitation sent')}`);
+  }
+
+  /** POST /admin/invite/resend `{email}`: the invitation mail again. */
+  @Post('invite/resend')
+  async resendInvite(@Req() req: Request, @Res() res: Response, @Body() body: unknown): Promise<void> {
+    this.requireSession(req);
+    this.requireSameOrigin(req);
+    await this.users.invite(emailOf(body), true);
+    this.done(req, res, `${this.session.path}/users/overview?done=${encodeURIComponent('invitation sent again')}`);
   }
 
   // --- organizations ---
@@ -185,4 +203,9 @@ export class AdminController {
     if (/application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) res.redirect(303, back);
     else res.status(200).json({});
   }
+}
+
+function emailOf(body: unknown): string {
+  const email = (body as { email?: unknown } | null)?.email;
+  return typeof email === 'string' ? email.trim() : '';
 }

@@ -7,7 +7,7 @@ import { createTestApp, TestApp } from '../support/app';
 import { HubClient } from '../support/hub-client';
 import { TestSmtpServer } from '../support/smtp-server';
 import { connectHub, newPerson, Person } from '../support/org-harness';
-import { passwordLogin, WEB_VAULT } from '../support/test-crypto';
+import { createPbkdf2User, passwordLogin, WEB_VAULT } from '../support/test-crypto';
 
 const TOKEN = 'correct-admin-token-for-tests';
 
@@ -161,6 +161,35 @@ describe('admin panel: diagnostics and the test mail', () => {
       const mail = await smtp.waitFor('the test mail', () => smtp.mailsTo('admin@example.test')[0]);
       expect(mail.subject).toContain('Test mail from the admin panel');
       expect((await adminJson(t, cookie, 'POST', '/admin/test/smtp', {}).then((r) => r.status))).toBe(400);
+    } finally {
+      await t.close();
+      await smtp.close();
+    }
+  }, 60_000);
+});
+
+describe('admin panel: invitations', () => {
+  it('an invited address may register while signups are closed, gets the invitation by mail, and leaves the pending list when it does', async () => {
+    const smtp = await TestSmtpServer.start({ security: 'off' });
+    const t = await createTestApp(smtp.env({ ADMIN_TOKEN: TOKEN, SIGNUPS_ALLOWED: 'false' }), { reachableDomain: true });
+    try {
+      const cookie = await adminLogin(t);
+      const email = `invited-${randomUUID()}@example.com`;
+      await expect(createPbkdf2User(t.baseUrl, email, 'pw', 5_000)).rejects.toThrow();
+      const invited = await form(t, '/admin/invite', { email }, { Cookie: cookie });
+      expect(invited.status).toBe(303);
+      const mail = await smtp.waitFor('the invitation', () => smtp.mailsTo(email)[0]);
+      expect(mail.text).toContain(`/#/register?email=${encodeURIComponent(email)}`);
+      expect(await (await fetch(`${t.baseUrl}/admin/users/overview`, { headers: { Cookie: cookie } })).text()).toContain(email);
+      expect((await form(t, '/admin/invite/resend', { email }, { Cookie: cookie })).status).toBe(303);
+      await smtp.waitFor('the second invitation', () => smtp.mailsTo(email).length === 2);
+      const account = await createPbkdf2User(t.baseUrl, email, 'pw', 5_000);
+      expect((await passwordLogin(t.baseUrl, account, { ...WEB_VAULT, identifier: randomUUID() })).access_token).toBeTruthy();
+      const again = await adminJson(t, cookie, 'POST', '/admin/invite', {});
+      expect(again.status).toBe(400);
+      const existing = await fetch(`${t.baseUrl}/admin/invite`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) });
+      expect(await existing.json()).toMatchObject({ message: 'User already exists' });
+      expect(await (await fetch(`${t.baseUrl}/admin/users/overview`, { headers: { Cookie: cookie } })).text()).not.toContain('Pending invitations');
     } finally {
       await t.close();
       await smtp.close();

@@ -22,6 +22,7 @@ import { TwoFactorEntity } from './two-factor.entity';
 import { UserEntity } from './user.entity';
 import { AttachmentEntity } from './attachment.entity';
 import { SendEntity } from './send.entity';
+import { UserInvitationEntity } from './user-invitation.entity';
 
 export {
   AuthRequestEntity, CipherEntity, CollectionCipherEntity, CollectionEntity, CollectionMemberEntity, DeviceEntity, FavoriteEntity, FolderCipherEntity,
@@ -32,8 +33,9 @@ export { MailOutboxEntity };
 export { CipherArchiveEntity };
 export { AttachmentEntity };
 export { SendEntity };
+export { UserInvitationEntity };
 export { TwoFactorEntity, TwoFactorIncompleteEntity, TwoFactorRememberEntity };
 export const ENTITIES = [UserEntity, DeviceEntity, FolderEntity, CipherEntity, FolderCipherEntity, FavoriteEntity, AuthRequestEntity, PushOutboxEntity,
   OrganizationEntity, MembershipEntity, CollectionEntity, CollectionMemberEntity, CollectionCipherEntity, PolicyEntity,
   GroupEntity, GroupMemberEntity, CollectionGroupEntity, MailOutboxEntity, TwoFactorEntity, TwoFactorRememberEntity, TwoFactorIncompleteEntity,
-  CipherArchiveEntity, AttachmentEntity, SendEntity];
+  CipherArchiveEntity, AttachmentEntity, SendEntity, UserInvitationEntity];

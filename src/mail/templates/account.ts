@@ -102,3 +102,13 @@ export function changeEmailMail(context: MailContext, params: ChangeEmailParams)
   const subject = subjectLine('Your Email Change');
   return { subject, text, html: htmlDocument(context, subject, body) };
 }
+
+/** The admin panel's invitation to create an account (Vaultwarden's send_invite without an organization). */
+export interface UserInviteParams { email: string }
+
+export function userInviteMail(context: MailContext, params: UserInviteParams): RenderedMail {
+  return paragraphsMail(context, 'Join Vaultwave', [`You have been invited to create an account on ${context.publicUrl} with this email address.`], {
+    href: webVaultLink(context, 'register', [['email', params.email]]), label: 'Create your account',
+    after: ['If you did not expect this invitation, you can safely ignore this email.'],
+  });
+}

@@ -1,11 +1,11 @@
 import { adminTestMail } from './admin';
-import { changeEmailMail, newDeviceLoginMail, registerVerifyEmailMail, verifyEmailMail } from './account';
+import { changeEmailMail, newDeviceLoginMail, registerVerifyEmailMail, userInviteMail, verifyEmailMail } from './account';
 import { MailContext, RenderedMail } from './html';
 import { orgInviteMail } from './org-invite';
 import { orgUserAcceptedMail } from './org-user-accepted';
 import { incompleteTwoFactorLoginMail, twoFactorCodeMail } from './two-factor';
 
-export type { ChangeEmailParams, NewDeviceLoginParams, RegisterVerifyEmailParams, VerifyEmailParams } from './account';
+export type { ChangeEmailParams, NewDeviceLoginParams, RegisterVerifyEmailParams, UserInviteParams, VerifyEmailParams } from './account';
 export type { AdminTestParams } from './admin';
 export type { MailContext, RenderedMail } from './html';
 export type { OrgInviteParams } from './org-invite';
@@ -23,6 +23,7 @@ export const MAIL_TEMPLATES = {
   'new-device-login': newDeviceLoginMail,
   'change-email': changeEmailMail,
   'admin-test': adminTestMail,
+  'user-invite': userInviteMail,
 } as const satisfies Record<string, (context: MailContext, params: never) => RenderedMail>;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
