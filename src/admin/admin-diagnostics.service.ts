@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { DoctorReport, formatReport, runDoctor } from '../doctor/doctor';
 import { join } from 'node:path';
 import { Clock } from '../common/time/clock';
 import { LiveSockets } from '../common/live-sockets';
@@ -49,6 +50,16 @@ export class AdminDiagnosticsService {
       ...(await this.pushFacts()),
       adminTokenKind: this.config.admin.disableToken ? 'disabled (DISABLE_ADMIN_TOKEN)' : this.config.adminToken?.startsWith('$argon2') ? 'Argon2 PHC' : 'plain text',
     };
+  }
+
+  /**
+   * The WebSocket doctor, run from the server against its own DOMAIN: through the reverse proxy in front of it, the
+   * same hops the CLI doctor checks (/alive, /api/config, the anonymous hub's upgrade, handshake and first Ping).
+   */
+  async doctor(): Promise<{ report: DoctorReport; text: string }> {
+    const ca = this.config.tls ? [readFileSync(this.config.tls.certPath, 'utf8')] : undefined;
+    const report = await runDoctor({ url: this.config.publicUrl, ca, pingTimeoutMs: this.config.hub.pingIntervalMs + 5_000 });
+    return { report, text: formatReport(report) };
   }
 
   private async pushFacts(): Promise<Record<string, string | number | boolean | null>> {

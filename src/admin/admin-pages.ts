@@ -47,8 +47,10 @@ export function organizationsPage(basePath: string, organizations: Array<{ id: s
   return page(basePath, 'Organizations', `<table><thead><tr><th>Organization</th><th>Billing email</th><th>Members</th><th>Items</th><th>Status</th><th></th></tr></thead><tbody>${rows}</tbody></table>`, true);
 }
 
-export function diagnosticsPage(basePath: string, facts: Record<string, string | number | boolean | null>): string {
+export function diagnosticsPage(basePath: string, facts: Record<string, string | number | boolean | null>, doctor: string | null): string {
   const rows = Object.entries(facts).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v === null ? '–' : String(v))}</td></tr>`).join('\n');
   const testMail = `<h2>Mail</h2><form method="post" action="${basePath}/admin/test/smtp"><label>Send a test mail to <input type="email" name="email" required></label> <button type="submit">Send</button></form>`;
-  return page(basePath, 'Diagnostics', `<table><tbody>${rows}</tbody></table>${testMail}`, true);
+  const doctorPart = `<h2>WebSocket doctor</h2><p>Checks this server through its public address (DOMAIN), reverse proxy included, as <code>npm run doctor</code> does.</p>
+${doctor ? `<pre>${escapeHtml(doctor)}</pre>` : `<p><a href="${basePath}/admin/diagnostics?doctor=1">Run the doctor</a></p>`}`;
+  return page(basePath, 'Diagnostics', `<table><tbody>${rows}</tbody></table>${testMail}${doctorPart}`, true);
 }

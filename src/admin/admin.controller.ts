@@ -150,7 +150,8 @@ export class AdminController {
   @Get('diagnostics')
   async diagnosticsOverview(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.pageSession(req, res)) return;
-    res.status(200).type('html').send(diagnosticsPage(this.config.basePath, await this.diagnostics.facts()));
+    const doctor = req.query.doctor === '1' ? (await this.diagnostics.doctor()).text : null;
+    res.status(200).type('html').send(diagnosticsPage(this.config.basePath, await this.diagnostics.facts(), doctor));
   }
 
   /** The test mail (JSON `{email}` as Vaultwarden's script sends it, or the diagnostics page's form). */
@@ -161,6 +162,13 @@ export class AdminController {
     const email = (body as { email?: unknown } | null)?.email;
     await this.diagnostics.sendTestMail(typeof email === 'string' ? email.trim() : '');
     this.done(req, res, `${this.session.path}/diagnostics`);
+  }
+
+  /** GET /admin/diagnostics/doctor: the WebSocket doctor against this server's own DOMAIN (JSON report). */
+  @Get('diagnostics/doctor')
+  async doctor(@Req() req: Request): Promise<unknown> {
+    this.requireSession(req);
+    return (await this.diagnostics.doctor()).report;
   }
 
   @Get('diagnostics/config')

@@ -149,7 +149,7 @@ describe('admin panel: users and actions', () => {
 describe('admin panel: diagnostics and the test mail', () => {
   it('shows the diagnostics and sends a test mail through the configured SMTP server', async () => {
     const smtp = await TestSmtpServer.start({ security: 'off' });
-    const t = await createTestApp(smtp.env({ ADMIN_TOKEN: TOKEN }), { reachableDomain: true });
+    const t = await createTestApp(smtp.env({ ADMIN_TOKEN: TOKEN, HUB_PING_INTERVAL_SECONDS: '1' }), { reachableDomain: true });
     try {
       const cookie = await adminLogin(t);
       const facts = (await (await adminJson(t, cookie, 'GET', '/admin/diagnostics/config')).json()) as Record<string, unknown>;
@@ -161,6 +161,12 @@ describe('admin panel: diagnostics and the test mail', () => {
       const mail = await smtp.waitFor('the test mail', () => smtp.mailsTo('admin@example.test')[0]);
       expect(mail.subject).toContain('Test mail from the admin panel');
       expect((await adminJson(t, cookie, 'POST', '/admin/test/smtp', {}).then((r) => r.status))).toBe(400);
+      // The WebSocket doctor from the server to its own DOMAIN: every anonymous hop passes.
+      const doctor = (await (await adminJson(t, cookie, 'GET', '/admin/diagnostics/doctor')).json()) as { findings: Array<{ check: string; status: string }> };
+      expect(doctor.findings.slice(0, 4).map((f) => [f.check, f.status])).toEqual([['url', 'pass'], ['alive', 'pass'], ['config', 'pass'], ['anonymous-hub', 'pass']]);
+      expect(doctor.findings.filter((f) => f.status === 'fail')).toEqual([]);
+      const doctorPage = await (await fetch(`${t.baseUrl}/admin/diagnostics?doctor=1`, { headers: { Cookie: cookie } })).text();
+      expect(doctorPage).toContain('All checks passed');
     } finally {
       await t.close();
       await smtp.close();
