@@ -50,7 +50,11 @@ export function organizationsPage(basePath: string, organizations: Array<{ id: s
 export function diagnosticsPage(basePath: string, facts: Record<string, string | number | boolean | null>, doctor: string | null): string {
   const rows = Object.entries(facts).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v === null ? '–' : String(v))}</td></tr>`).join('\n');
   const testMail = `<h2>Mail</h2><form method="post" action="${basePath}/admin/test/smtp"><label>Send a test mail to <input type="email" name="email" required></label> <button type="submit">Send</button></form>`;
+  // Time drift between this browser and the server (the page is rendered with the server's clock).
+  const drift = `<p id="time-drift" data-server-ms="${Date.now()}">Clock drift between this browser and the server: <span>checking…</span></p>
+<script>(function(){var p=document.getElementById('time-drift');var d=(Date.now()-Number(p.dataset.serverMs))/1000;
+p.querySelector('span').textContent=(Math.abs(d)<2?'none (':'')+d.toFixed(1)+' s'+(Math.abs(d)<2?')':' — check NTP on the server');})();</script>`;
   const doctorPart = `<h2>WebSocket doctor</h2><p>Checks this server through its public address (DOMAIN), reverse proxy included, as <code>npm run doctor</code> does.</p>
 ${doctor ? `<pre>${escapeHtml(doctor)}</pre>` : `<p><a href="${basePath}/admin/diagnostics?doctor=1">Run the doctor</a></p>`}`;
-  return page(basePath, 'Diagnostics', `<table><tbody>${rows}</tbody></table>${testMail}${doctorPart}`, true);
+  return page(basePath, 'Diagnostics', `<table><tbody>${rows}</tbody></table>${drift}${testMail}${doctorPart}`, true);
 }
