@@ -229,6 +229,12 @@ export class OutboxRepository {
     return { pending, failed };
   }
 
+  /** When the oldest pending row was written (null: none waits). */
+  async oldestPendingAt(db: EntityManager): Promise<Date | null> {
+    const row = await db.getRepository(PushOutboxEntity).findOne({ where: { status: 'pending' }, order: { createdAt: 'ASC' }, select: { id: true, createdAt: true } });
+    return row?.createdAt ?? null;
+  }
+
   private deleteFreePending(db: EntityManager, userId: string, now: Date) {
     return db.createQueryBuilder().delete().from(PushOutboxEntity)
       .where('user_id = :userId', { userId })

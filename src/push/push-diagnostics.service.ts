@@ -11,6 +11,8 @@ export interface PushDiagnostics extends RelayState {
   /** Outbox rows waiting to be sent, and rows the relay refused for good (kept 24 h). */
   pending: number;
   failed: number;
+  /** When the oldest waiting row was written. */
+  oldestPendingAt: Date | null;
 }
 
 /** Push state for the admin diagnostics page: outbox counts and what the worker knows about the relay. */
@@ -29,7 +31,8 @@ export class PushDiagnosticsService {
 
   async diagnostics(): Promise<PushDiagnostics> {
     const counts = await this.outboxCounts();
+    const oldestPendingAt = await this.uow.read((db) => this.repo.oldestPendingAt(db));
     const relay: RelayState = this.worker?.relayState() ?? { pausedUntil: null, misconfigured: null, lastError: null, lastSuccessAt: null };
-    return { enabled: this.config.push.enabled, relayUri: this.config.push.enabled ? this.config.push.relayUri : null, ...counts, ...relay };
+    return { enabled: this.config.push.enabled, relayUri: this.config.push.enabled ? this.config.push.relayUri : null, ...counts, oldestPendingAt, ...relay };
   }
 }

@@ -28,7 +28,7 @@ const pushState = {
     describe: async () => {
       const state = await diagnostics.diagnostics();
       return {
-        pushRelay: state.relayUri, pushOutboxPending: state.pending, pushOutboxFailed: state.failed,
+        pushRelay: state.relayUri, pushOutboxPending: state.pending, pushOutboxFailed: state.failed, pushOutboxOldestPending: state.oldestPendingAt?.toISOString() ?? null,
         pushLastSuccess: state.lastSuccessAt?.toISOString() ?? null, pushLastError: state.lastError, pushMisconfigured: state.misconfigured,
         pushPausedUntil: state.pausedUntil?.toISOString() ?? null,
       };

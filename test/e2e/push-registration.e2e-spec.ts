@@ -161,7 +161,7 @@ describe('push relay: device registration (notifications.md §10.4, §10.5, §10
 
   it('diagnostics expose the pending and failed counts', async () => {
     const diagnostics = await t.app.get(PushDiagnosticsService).diagnostics();
-    expect(diagnostics).toMatchObject({ enabled: true, relayUri: relay.relayUri, pending: 0 });
+    expect(diagnostics).toMatchObject({ enabled: true, relayUri: relay.relayUri, pending: 0, oldestPendingAt: null });
     expect(diagnostics.failed).toBeGreaterThanOrEqual(1);
   });
 

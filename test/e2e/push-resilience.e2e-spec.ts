@@ -256,6 +256,7 @@ describe('push relay: wrong installation credentials', () => {
     expect(diagnostics.misconfigured).toContain('invalid_client');
     expect(diagnostics.pausedUntil).toBeInstanceOf(Date);
     expect(diagnostics.pending).toBeGreaterThanOrEqual(1);
+    expect(diagnostics.oldestPendingAt).toBeInstanceOf(Date);
     for (const line of capturedLogs) expect(line.includes('not-the-key')).toBe(false);
   });
 });
