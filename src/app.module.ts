@@ -19,6 +19,7 @@ import { AttachmentsModule } from './attachments/attachments.module';
 import { SendsModule } from './sends/sends.module';
 import { AdminModule } from './admin/admin.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { EmergencyAccessModule } from './emergency-access/emergency-access.module';
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -48,6 +49,7 @@ export class AppModule {
         AttachmentsModule,
         SendsModule,
         AdminModule,
+        EmergencyAccessModule,
         SettingsModule,
         SyncModule,
         ...(config.hub.enabled ? [NotificationsModule] : []),

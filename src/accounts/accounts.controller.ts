@@ -1,4 +1,6 @@
 import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ListResponseDto } from '../common/http/list-response';
+import { SubscriptionResponseDto } from './accounts.service';
 import { AccessTokenGuard } from '../common/auth/access-token.guard';
 import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-rate-limit.guard';
 import { Auth } from '../common/auth/auth.decorator';
@@ -20,6 +22,21 @@ export class AccountsController {
   @Get('accounts/profile')
   profile(@Auth() auth: AuthContext): Promise<ProfileResponseDto> {
     return this.accounts.profile(auth);
+  }
+
+  /** The web vault's subscription page: no subscription on a self-hosted server, and the account's attachment storage. */
+  @Get('accounts/subscription')
+  subscription(@Auth() auth: AuthContext): Promise<SubscriptionResponseDto> {
+    return this.accounts.subscription(auth);
+  }
+
+  /**
+   * The account's passkeys for logging in (the change-password page lists them). This server offers no passkey
+   * login, so there are none; two-step login security keys are under /api/two-factor.
+   */
+  @Get('webauthn')
+  loginPasskeys(): ListResponseDto<never> {
+    return { object: 'list', data: [], continuationToken: null };
   }
 
   @Put('accounts/profile')

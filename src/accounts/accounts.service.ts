@@ -1,4 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AttachmentsRepository } from '../attachments/attachments.repository';
+import { StorageFigures, storageFigures } from '../common/http/storage-figures';
 import { UserInvitationsRepository } from './user-invitations.repository';
 import { AttachmentCleanup } from '../attachments/attachment-cleanup.service';
 import { SendCleanup } from '../sends/send-cleanup.service';
@@ -57,6 +59,7 @@ export class AccountsService {
     private readonly attachmentFiles: AttachmentCleanup,
     private readonly sendFiles: SendCleanup,
     private readonly invitations: UserInvitationsRepository,
+    private readonly attachmentStorage: AttachmentsRepository,
     /** Absent when the organizations feature is not loaded (service unit tests): the profile then lists none. */
     @Optional() private readonly organizations?: ProfileOrganizationsSource,
     /** Absent without the organizations feature: registration then takes no invitation. */
@@ -441,6 +444,12 @@ export class AccountsService {
     await this.users.delete(tx.manager, userId);
   }
 
+  /** GET /api/accounts/subscription, as a self-hosted official server answers it, with the attachment storage used. */
+  async subscription(auth: AuthContext): Promise<SubscriptionResponseDto> {
+    const used = await this.uow.read((db) => this.attachmentStorage.usedByUser(db, auth.userId));
+    return { object: 'subscription', ...storageFigures(used, this.config.attachments.userLimitBytes), subscription: null, upcomingInvoice: null, license: null, expiration: null };
+  }
+
   /** Whether the account of `email` has logged in from the device `identifier`; false for anything missing or unknown. */
   async isKnownDevice(email: string | undefined, identifier: string | undefined): Promise<boolean> {
     if (!email || !identifier || email.length > 256 || identifier.length > 100) return false;
@@ -461,6 +470,9 @@ export class AccountsService {
     if (!masterPasswordHash || !(await verifyMasterPasswordHash(user, masterPasswordHash, { priority: true }))) throw new VaultError(ErrorCode.InvalidPassword);
   }
 }
+
+/** `subscription`: a self-hosted account has none; its storage is its attachments. */
+export type SubscriptionResponseDto = StorageFigures & { object: 'subscription'; subscription: null; upcomingInvoice: null; license: null; expiration: null };
 
 interface ResolvedRegistration {
   masterPasswordHash: string;

@@ -1,11 +1,21 @@
-import { Injectable } from '@nestjs/common';
 import { AuthContext } from '../common/auth/auth-context';
 import { ListResponseDto } from '../common/http/list-response';
+import { Inject, Injectable } from '@nestjs/common';
+import { AttachmentsRepository } from '../attachments/attachments.repository';
+import { StorageFigures, storageFigures } from '../common/http/storage-figures';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
 import { UnitOfWork } from '../db/unit-of-work';
+import { OrganizationResponseDto } from './dto/organization-response.dto';
+import { toOrganizationResponse } from './dto/organization-response.mapper';
 import { OrganizationsQueryService } from './organizations-query.service';
 
 /** Billing warnings of a self-hosted organization: there is no subscription, so there are none. */
 export interface BillingWarningsResponseDto { freeTrial: null; inactiveSubscription: null; resellerRenewal: null; taxId: null }
+/** `organizationSubscription`: the organization with its storage; a self-hosted server has no subscription. */
+export type OrganizationSubscriptionResponseDto = Omit<OrganizationResponseDto, 'object'> & StorageFigures & {
+  object: 'organizationSubscription'; expiration: null; subscription: null; upcomingInvoice: null;
+};
 /** Billing metadata of a self-hosted organization (bitwarden/server's OrganizationMetadata.Default). */
 export interface SelfHostBillingMetadataResponseDto { isOnSecretsManagerStandalone: false; organizationOccupiedSeats: number }
 
@@ -15,7 +25,28 @@ export interface SelfHostBillingMetadataResponseDto { isOnSecretsManagerStandalo
  */
 @Injectable()
 export class OrganizationBillingService {
-  constructor(private readonly uow: UnitOfWork, private readonly query: OrganizationsQueryService) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
+    private readonly query: OrganizationsQueryService,
+    private readonly attachments: AttachmentsRepository,
+  ) {}
+
+  /**
+   * GET /api/organizations/{id}/subscription, as a self-hosted official server answers it: the organization, its
+   * attachment storage (ORG_ATTACHMENT_LIMIT as the maximum), and no subscription or invoice.
+   */
+  async subscription(auth: AuthContext, organizationId: string): Promise<OrganizationSubscriptionResponseDto> {
+    return this.uow.read(async (db) => {
+      const { organization } = await this.query.requireConfirmedMember(db, organizationId, auth.userId);
+      const used = await this.attachments.usedByOrganization(db, organization.id);
+      return {
+        ...toOrganizationResponse(organization, { groups: this.config.orgGroupsEnabled }),
+        ...storageFigures(used, this.config.attachments.orgLimitBytes),
+        object: 'organizationSubscription', expiration: null, subscription: null, upcomingInvoice: null,
+      };
+    });
+  }
 
   async metadata(auth: AuthContext, organizationId: string): Promise<ListResponseDto<never>> {
     await this.requireMember(auth, organizationId);

@@ -4,7 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from '../support/app';
-import { newPerson } from '../support/org-harness';
+import { call, createOrganization, newPerson } from '../support/org-harness';
+import { uploadAttachment } from '../support/attachments';
+import { encryptType2 } from '../support/test-crypto';
 import { decodeJwtPayload } from '../support/test-crypto';
 import { webVaultFolder } from '../support/web-vault';
 
@@ -98,6 +100,37 @@ describe('GET /api/devices/knowndevice (the web vault asks it before the passwor
       expect(await ask('nobody@example.com', device)).toBe(false);
       expect(await (await fetch(`${t.baseUrl}/api/devices/knowndevice`)).json()).toBe(false);
       expect(await (await fetch(`${t.baseUrl}/api/devices/knowndevice/${encodeURIComponent(alice.account.email)}/${device}`)).json()).toBe(true);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
+
+describe('the reads of the web vault\'s settings and organization pages', () => {
+  it('subscriptions report the attachment storage; passkeys and emergency contacts are empty lists; outsiders get 404', async () => {
+    const t = await createTestApp({ USER_ATTACHMENT_LIMIT: String(2 * 1024 * 1024) });
+    try {
+      const alice = await newPerson(t, 'alice');
+      const empty = { object: 'list', data: [], continuationToken: null };
+      for (const path of ['/api/webauthn', '/api/emergency-access/trusted', '/api/emergency-access/granted']) {
+        expect(await call(t, alice.token, 'GET', path)).toEqual({ status: 200, body: empty });
+      }
+      expect(await call(t, alice.token, 'GET', '/api/accounts/subscription')).toEqual({
+        status: 200,
+        body: { object: 'subscription', storageName: null, storageGb: null, maxStorageGb: 2, subscription: null, upcomingInvoice: null, license: null, expiration: null },
+      });
+      const key = alice.account.secrets.userKey;
+      const cipher = (await call(t, alice.token, 'POST', '/api/ciphers', { type: 2, name: encryptType2('n', key), secureNote: { type: 0 } })).body;
+      const bytes = Buffer.alloc(1536, 7);
+      const created = await call(t, alice.token, 'POST', `/api/ciphers/${cipher.id}/attachment/v2`, { key: encryptType2('k', key), fileName: encryptType2('f', key), fileSize: bytes.length, lastKnownRevisionDate: cipher.revisionDate });
+      expect((await uploadAttachment(t, alice.token, cipher.id, created.body.attachmentId, bytes, encryptType2('f', key))).status).toBe(200);
+      expect((await call(t, alice.token, 'GET', '/api/accounts/subscription')).body).toMatchObject({ storageName: '1.5 KB', storageGb: 0 });
+      const org = await createOrganization(t, alice, 'Family');
+      const sub = await call(t, alice.token, 'GET', `/api/organizations/${org.id}/subscription`);
+      expect(sub).toMatchObject({ status: 200, body: { object: 'organizationSubscription', id: org.id, storageName: null, maxStorageGb: 10240, subscription: null, upcomingInvoice: null } });
+      const outsider = await newPerson(t, 'outsider');
+      expect((await call(t, outsider.token, 'GET', `/api/organizations/${org.id}/subscription`)).status).toBe(404);
+      expect((await call(t, null, 'GET', '/api/emergency-access/trusted')).status).toBe(401);
     } finally {
       await t.close();
     }
