@@ -41,6 +41,18 @@ describe('admin panel: off without ADMIN_TOKEN', () => {
   }, 60_000);
 });
 
+describe('admin panel: DISABLE_ADMIN_TOKEN', () => {
+  it('opens the panel without any token (for a panel the proxy protects)', async () => {
+    const t = await createTestApp({ DISABLE_ADMIN_TOKEN: 'true' }, { reachableDomain: true });
+    try {
+      expect((await fetch(`${t.baseUrl}/admin/users`)).status).toBe(200);
+      expect((await fetch(`${t.baseUrl}/admin`, { redirect: 'manual' })).status).toBe(303);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
+
 describe('admin panel: login', () => {
   let t: TestApp;
   beforeAll(async () => {
