@@ -197,13 +197,26 @@ export class AdminController {
     return false;
   }
 
-  /** A state change from another site is refused, whatever cookie it carries (403). */
+  /**
+   * A state change from another site is refused, whatever cookie it carries (403). The browser says where a post
+   * comes from: `Sec-Fetch-Site`, and `Origin`, which must name this server, as DOMAIN or as the host the request was
+   * sent to (an admin reaching the panel at another address than DOMAIN, e.g. on the LAN, is not locked out).
+   * Scripts send neither and rely on the cookie alone, as with Vaultwarden.
+   */
   private requireSameOrigin(req: Request): void {
-    const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
-    if ((typeof origin === 'string' && origin !== this.config.domain.origin) || (typeof site === 'string' && site !== 'same-origin' && site !== 'none')) {
+    if (site === 'cross-site' || site === 'same-site') throw new VaultError(ErrorCode.Forbidden, 'Cross-site request refused.');
+    const origin = req.headers.origin;
+    if (typeof origin !== 'string') return;
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
       throw new VaultError(ErrorCode.Forbidden, 'Cross-site request refused.');
     }
+    const forwarded = req.headers['x-forwarded-host'];
+    const ours = [new URL(this.config.domain.origin).host, req.headers.host, ...(typeof forwarded === 'string' ? [forwarded.split(',')[0]?.trim()] : [])];
+    if (!ours.includes(host)) throw new VaultError(ErrorCode.Forbidden, 'Cross-site request refused.');
   }
 
   /** A form post goes back to its page; a script gets an empty 200, as from Vaultwarden. */

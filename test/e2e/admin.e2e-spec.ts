@@ -53,6 +53,19 @@ describe('admin panel: DISABLE_ADMIN_TOKEN', () => {
   }, 60_000);
 });
 
+describe('admin panel: reached at another address than DOMAIN', () => {
+  it('logs in and acts when the browser\'s Origin is the host it sent the request to (DOMAIN names no port here)', async () => {
+    const t = await createTestApp({ ADMIN_TOKEN: TOKEN });
+    try {
+      expect(t.config.domain.origin).toBe('https://127.0.0.1');
+      const cookie = await adminLogin(t);
+      expect((await adminJson(t, cookie, 'GET', '/admin/users')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
+
 describe('admin panel: login', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -145,6 +158,8 @@ describe('admin panel: users and actions', () => {
     const carol = await newPerson(t, 'carol');
     const forged = await form(t, `/admin/users/${carol.userId}/delete`, {}, { Cookie: cookie, Origin: 'https://evil.example' });
     expect(forged.status).toBe(403);
+    const sameSite = await form(t, `/admin/users/${carol.userId}/delete`, {}, { Cookie: cookie, 'Sec-Fetch-Site': 'same-site' });
+    expect(sameSite.status).toBe(403);
     expect((await adminJson(t, cookie, 'GET', `/admin/users/${carol.userId}`)).status).toBe(200);
     expect((await adminJson(t, cookie, 'POST', `/admin/users/${carol.userId}/delete`)).status).toBe(200);
     expect((await adminJson(t, cookie, 'GET', `/admin/users/${carol.userId}`)).status).toBe(404);
