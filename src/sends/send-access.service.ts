@@ -65,9 +65,8 @@ export function accessible(send: SendEntity, now: Date): boolean {
  * Anonymous access to Sends (§5, §6.2, §6.3): the `send_access` grant and the routes its token opens, the legacy
  * password routes, and the tokened download link. Every anonymous attempt spends from a per-address budget
  * (UNAUTHENTICATED_RATELIMIT_*), attempts on protected Sends from a second one, before passwords are checked in
- * constant time off the event loop. An
- * access that counts is one atomic increment bounded by the maximum, moves the Send's and the owner's revision
- * dates and emits SendAccessed (13 to the owner, no ContextId).
+ * constant time off the event loop. An access that counts is one atomic increment bounded by the maximum, moves the
+ * Send's and the owner's revision dates and emits SendAccessed (13 to the owner, no ContextId).
  */
 @Injectable()
 export class SendAccessService {

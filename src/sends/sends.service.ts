@@ -21,7 +21,7 @@ import { PoliciesQueryService } from '../organizations/policies-query.service';
 import { MAX_SEND_ENC_LENGTH, SendRequestDto } from './dto/send-request.dto';
 import { SendFileUploadResponseDto, SendResponseDto, toSendResponse } from './dto/send-response.dto';
 import { SEND_FILE_ID, SendFiles } from './send-files';
-import { hashSendPassword } from './send-password';
+import { hashSendPassword, StoredSendPassword } from './send-password';
 import { SendsRepository } from './sends.repository';
 
 const MIB = 1024 * 1024;
@@ -77,14 +77,15 @@ export class SendsService {
   // --- text Sends and edits ---
 
   /** POST /api/sends: a text Send (files go through the v2 flow). */
-  create(auth: AuthContext, dto: SendRequestDto): Promise<SendResponseDto> {
+  async create(auth: AuthContext, dto: SendRequestDto): Promise<SendResponseDto> {
     if (dto.type === SendType.File) throw new VaultError(ErrorCode.SendFileNeedsV2);
     if (!dto.text) throw new VaultError(ErrorCode.SendTextRequired);
+    const password = await passwordOf(dto);
     return this.uow.run(async (tx) => {
       const now = this.clock.now();
       await this.checkSave(tx.manager, auth, dto.hideEmail === true);
       this.checkRequest(dto, now, 'create');
-      const send = await this.newSend(auth, dto, now);
+      const send = this.newSend(auth, dto, now, password);
       send.text = dto.text?.text ?? null;
       send.textHidden = dto.text?.hidden === true;
       await this.repo.insert(tx.manager, send);
@@ -94,7 +95,8 @@ export class SendsService {
   }
 
   /** PUT /api/sends/{id}: everything but the type and the file; the password follows the official rules (§4.4). */
-  update(auth: AuthContext, id: string, dto: SendRequestDto): Promise<SendResponseDto> {
+  async update(auth: AuthContext, id: string, dto: SendRequestDto): Promise<SendResponseDto> {
+    const password = await passwordOf(dto);
     return this.uow.run(async (tx) => {
       const send = await this.requireOwned(tx.manager, auth, id);
       const now = this.clock.now();
@@ -113,7 +115,7 @@ export class SendsService {
         send.text = dto.text.text ?? null;
         send.textHidden = dto.text.hidden === true;
       }
-      await this.applyPassword(send, dto);
+      applyPassword(send, dto, password);
       await this.changed(tx, auth, 'SendUpdated', send, now);
       return toSendResponse(send);
     });
@@ -141,7 +143,7 @@ export class SendsService {
   // --- file Sends ---
 
   /** POST /api/sends/file/v2: the Send with its file announced (pending until the upload); 12 at once, as official. */
-  createFileUpload(auth: AuthContext, dto: SendRequestDto): Promise<SendFileUploadResponseDto> {
+  async createFileUpload(auth: AuthContext, dto: SendRequestDto): Promise<SendFileUploadResponseDto> {
     if (dto.type !== SendType.File) throw new VaultError(ErrorCode.InvalidUploadContent);
     if (dto.fileLength === null || dto.fileLength === undefined) throw new VaultError(ErrorCode.SendFileSizeHintRequired);
     if (!dto.file?.fileName) throw new VaultError(ErrorCode.SendFileMetadataRequired);
@@ -149,12 +151,13 @@ export class SendsService {
     if (dto.fileLength < 1) throw new VaultError(ErrorCode.SendNoFileData);
     const fileLength = dto.fileLength;
     const fileName = dto.file.fileName;
+    const password = await passwordOf(dto);
     return this.uow.run(async (tx) => {
       const now = this.clock.now();
       await this.checkSave(tx.manager, auth, dto.hideEmail === true);
       this.checkRequest(dto, now, 'create');
       requireRoom(await this.room(tx.manager, auth.userId), fileLength);
-      const send = await this.newSend(auth, dto, now);
+      const send = this.newSend(auth, dto, now, password);
       Object.assign(send, { fileId: newFileId(), fileName, fileSize: fileLength, fileValidated: false });
       await this.repo.insert(tx.manager, send);
       await this.changed(tx, auth, 'SendCreated', send, now);
@@ -246,12 +249,13 @@ export class SendsService {
       if (file.size === 0) throw new VaultError(ErrorCode.SendNoFileData);
       const fileName = dto.file?.fileName ?? file.fileName;
       if (!fileName || fileName.length > MAX_SEND_ENC_LENGTH || !isEncString(fileName)) throw new VaultError(ErrorCode.SendFileMetadataRequired);
+      const password = await passwordOf(dto);
       return await this.uow.run(async (tx) => {
         const now = this.clock.now();
         await this.checkSave(tx.manager, auth, dto.hideEmail === true);
         this.checkRequest(dto, now, 'create');
         requireRoom(await this.room(tx.manager, auth.userId), file.size);
-        const send = await this.newSend(auth, dto, now);
+        const send = this.newSend(auth, dto, now, password);
         Object.assign(send, { fileId: newFileId(), fileName, fileSize: file.size, fileValidated: true });
         await this.repo.insert(tx.manager, send);
         await this.files.place(file, send.id, send.fileId as string);
@@ -289,7 +293,7 @@ export class SendsService {
     if (expiration !== null && expiration > deletion) throw new VaultError(ErrorCode.SendExpirationAfterDeletion);
   }
 
-  private async newSend(auth: AuthContext, dto: SendRequestDto, now: Date): Promise<SendEntity> {
+  private newSend(auth: AuthContext, dto: SendRequestDto, now: Date, password: StoredSendPassword | null): SendEntity {
     const send = new SendEntity();
     Object.assign(send, {
       id: randomUUID(), userId: auth.userId, type: dto.type, name: dto.name, notes: dto.notes ?? null, key: dto.key,
@@ -299,26 +303,8 @@ export class SendsService {
       expirationDate: dto.expirationDate ? new Date(dto.expirationDate) : null, deletionDate: new Date(dto.deletionDate),
       disabled: dto.disabled === true, hideEmail: dto.hideEmail === true,
     });
-    if (dto.password && dto.authType !== 2) await this.setPassword(send, dto.password);
+    if (password) setPassword(send, password);
     return send;
-  }
-
-  /**
-   * The official edit rules: `authType` 2 removes the password; `authType` 1 on a protected Send keeps the stored
-   * one; otherwise a non-empty `password` sets it.
-   */
-  private async applyPassword(send: SendEntity, dto: SendRequestDto): Promise<void> {
-    if (dto.authType === 2) {
-      Object.assign(send, { passwordHash: null, passwordSalt: null, passwordIterations: null });
-      return;
-    }
-    if (dto.authType === 1 && send.passwordHash) return;
-    if (dto.password) await this.setPassword(send, dto.password);
-  }
-
-  private async setPassword(send: SendEntity, clientHash: string): Promise<void> {
-    const stored = await hashSendPassword(clientHash);
-    Object.assign(send, { passwordHash: stored.hash, passwordSalt: stored.salt, passwordIterations: stored.iterations });
   }
 
   /** Writes the Send with `now` as its revision date (create: already inserted), then tells the owner's devices. */
@@ -352,6 +338,31 @@ export class SendsService {
     if (limit === null) return null;
     return { limit, left: limit - (await this.repo.fileBytesOfUser(db, userId)) };
   }
+}
+
+/**
+ * The server hash of the request's password, when the request sets one (`authType` 2 never does). Computed before
+ * the transaction: 100,000 PBKDF2 rounds must not hold the database (SQLite runs one unit of work at a time).
+ */
+function passwordOf(dto: SendRequestDto): Promise<StoredSendPassword | null> {
+  return dto.password && dto.authType !== 2 ? hashSendPassword(dto.password) : Promise.resolve(null);
+}
+
+/**
+ * The official edit rules: `authType` 2 removes the password; `authType` 1 on a protected Send keeps the stored
+ * one; otherwise a password in the request (already hashed) sets it.
+ */
+function applyPassword(send: SendEntity, dto: SendRequestDto, password: StoredSendPassword | null): void {
+  if (dto.authType === 2) {
+    Object.assign(send, { passwordHash: null, passwordSalt: null, passwordIterations: null });
+    return;
+  }
+  if (dto.authType === 1 && send.passwordHash) return;
+  if (password) setPassword(send, password);
+}
+
+function setPassword(send: SendEntity, stored: StoredSendPassword): void {
+  Object.assign(send, { passwordHash: stored.hash, passwordSalt: stored.salt, passwordIterations: stored.iterations });
 }
 
 /** Vaultwarden's quota answers: file Sends disabled, the quota full, or not enough left for this file. */
