@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { sameText } from '../common/security/same-text';
 
 /** Whether ADMIN_TOKEN is an Argon2 PHC string (what `vaultwarden hash` prints) rather than the token itself. */
 export function isArgon2Phc(configured: string): boolean {
@@ -20,7 +20,5 @@ export async function verifyAdminToken(configured: string, given: string): Promi
       return false;
     }
   }
-  // Equal-length digests, so the comparison takes the same time whatever the lengths.
-  const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(configured.trim()), digest(token));
+  return sameText(configured.trim(), token);
 }

@@ -4,6 +4,7 @@ import { TwoFactorStatus } from '../accounts/two-factor-status';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { LiveSockets } from '../common/live-sockets';
+import { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../db/unit-of-work';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { TwoFactorService } from '../two-factor/two-factor.service';
@@ -36,32 +37,42 @@ export class AdminUsersService {
   ) {}
 
   list(): Promise<AdminUser[]> {
-    return this.uow.read(async (db) => {
-      const users = await this.repo.users(db);
-      const ids = users.map((u) => u.id);
-      const [devices, twoFactor] = [await this.repo.devicesOf(db, ids), await this.twoFactorStatus.enabledAmong(db, ids)];
-      const live = this.sockets?.countByDevice(devices.map((d) => d.id)) ?? new Map<string, number>();
-      return users.map((u) => {
-        const own = devices.filter((d) => d.userId === u.id).map((d) => ({ id: d.id, identifier: d.identifier, name: d.name, type: d.type, lastUsed: d.lastUsed, liveSockets: live.get(d.id) ?? 0 }));
-        const lastActive = own.map((d) => d.lastUsed).filter((v): v is string => v !== null).sort().at(-1) ?? null;
-        return {
-          id: u.id, email: u.email, name: u.name, emailVerified: u.emailVerified, twoFactorEnabled: twoFactor.has(u.id), userEnabled: u.enabled,
-          createdAt: u.creationDate, lastActive, devices: own, liveSockets: own.reduce((n, d) => n + d.liveSockets, 0),
-        };
-      });
-    });
+    return this.uow.read((db) => this.describe(db, {}));
   }
 
   async get(id: string): Promise<AdminUser> {
-    const user = (await this.list()).find((u) => u.id === id.toLowerCase());
+    return this.one({ id: id.toLowerCase() });
+  }
+
+  async byEmail(email: string): Promise<AdminUser> {
+    return this.one({ email: email.trim().toLowerCase() });
+  }
+
+  private async one(where: { id: string } | { email: string }): Promise<AdminUser> {
+    const value = 'id' in where ? where.id : where.email;
+    const [user] = value ? await this.uow.read((db) => this.describe(db, where)) : [];
     if (!user) throw new VaultError(ErrorCode.UserNotFound);
     return user;
   }
 
-  async byEmail(email: string): Promise<AdminUser> {
-    const user = (await this.list()).find((u) => u.email === email.trim().toLowerCase());
-    if (!user) throw new VaultError(ErrorCode.UserNotFound);
-    return user;
+  /** The users `where` selects (all when empty), each with its devices and their live sockets: three queries in all. */
+  private async describe(db: EntityManager, where: { id?: string; email?: string }): Promise<AdminUser[]> {
+    const users = await this.repo.users(db, where);
+    const ids = users.map((u) => u.id);
+    const [devices, twoFactor] = [await this.repo.devicesOf(db, ids), await this.twoFactorStatus.enabledAmong(db, ids)];
+    const live = this.sockets?.countByDevice(devices.map((d) => d.id)) ?? new Map<string, number>();
+    const byUser = new Map<string, AdminDevice[]>();
+    for (const d of devices) {
+      byUser.set(d.userId, [...(byUser.get(d.userId) ?? []), { id: d.id, identifier: d.identifier, name: d.name, type: d.type, lastUsed: d.lastUsed, liveSockets: live.get(d.id) ?? 0 }]);
+    }
+    return users.map((u) => {
+      const own = byUser.get(u.id) ?? [];
+      const lastActive = own.map((d) => d.lastUsed).filter((v): v is string => v !== null).sort().at(-1) ?? null;
+      return {
+        id: u.id, email: u.email, name: u.name, emailVerified: u.emailVerified, twoFactorEnabled: twoFactor.has(u.id), userEnabled: u.enabled,
+        createdAt: u.creationDate, lastActive, devices: own, liveSockets: own.reduce((n, d) => n + d.liveSockets, 0),
+      };
+    });
   }
 
   invite(email: string, resend: boolean): Promise<void> {

@@ -17,7 +17,7 @@ import { APP_CONFIG } from '../config/config.tokens';
 import { AttachmentEntity, CipherEntity } from '../db/entities';
 import { UnitOfWork } from '../db/unit-of-work';
 import { ReceivedFile, TooManyBytesError } from '../common/fs/file-store';
-import { receiveUpload, UploadRequest } from '../common/http/multipart-upload';
+import { ReceivedUpload, receiveUpload, UploadRequest } from '../common/http/multipart-upload';
 import { ATTACHMENT_ID, AttachmentFiles } from './attachment-files';
 import { AttachmentLinks, FRESH_LINK_SECONDS } from './attachment-links.service';
 import { AttachmentsRepository } from './attachments.repository';
@@ -178,18 +178,8 @@ export class AttachmentsService {
     if (room) requireRoom(room, 1);
     const quota = room ? room.left : Number.POSITIVE_INFINITY;
     const limit = Math.min(LEGACY_MAX_BYTES, quota);
-    let upload;
+    const { fields, file, key } = await this.receiveKeyed(request, limit, limit === quota ? ErrorCode.AttachmentLimitExceeded : ErrorCode.AttachmentTooLarge);
     try {
-      upload = await receiveUpload(request, this.files, limit);
-    } catch (error) {
-      if (error instanceof TooManyBytesError) throw new VaultError(limit === quota ? ErrorCode.AttachmentLimitExceeded : ErrorCode.AttachmentTooLarge);
-      throw error;
-    }
-    const { fields, file } = upload;
-    try {
-      if (file.size === 0) throw new VaultError(ErrorCode.AttachmentEmpty);
-      const key = fields.get('key') ?? null;
-      if (!validEncString(file.fileName) || (key !== null && !validEncString(key))) throw new VaultError(ErrorCode.InvalidUploadContent);
       const lastKnown = fields.get('lastKnownRevisionDate');
       if (lastKnown !== undefined && Number.isNaN(Date.parse(lastKnown))) throw new VaultError(ErrorCode.AttachmentRevisionDateInvalid);
       return await this.uow.run(async (tx) => {
@@ -227,18 +217,8 @@ export class AttachmentsService {
       return visible.cipher;
     };
     await this.uow.read(check);
-    let upload;
+    const { file, key } = await this.receiveKeyed(request, LEGACY_MAX_BYTES, ErrorCode.AttachmentTooLarge);
     try {
-      upload = await receiveUpload(request, this.files, LEGACY_MAX_BYTES);
-    } catch (error) {
-      if (error instanceof TooManyBytesError) throw new VaultError(ErrorCode.AttachmentTooLarge);
-      throw error;
-    }
-    const { fields, file } = upload;
-    try {
-      if (file.size === 0) throw new VaultError(ErrorCode.AttachmentEmpty);
-      const key = fields.get('key') ?? null;
-      if (!validEncString(file.fileName) || (key !== null && !validEncString(key))) throw new VaultError(ErrorCode.InvalidUploadContent);
       await this.uow.run(async (tx) => {
         const cipher = await check(tx.manager);
         await this.repo.stageShare(tx.manager, cipher.id, attachmentId, { fileName: file.fileName, key, size: file.size });
@@ -294,6 +274,29 @@ export class AttachmentsService {
   }
 
   // --- helpers ---
+
+  /**
+   * The body of the single-request routes (legacy upload, share staging): the file (its part's name is the encrypted
+   * file name) and an optional `key` field, both EncStrings, the file not empty. Past `limit` bytes: `overLimit`.
+   * On success the caller owns the temporary file; on any refusal it is already gone.
+   */
+  private async receiveKeyed(request: UploadRequest, limit: number, overLimit: ErrorCode): Promise<ReceivedUpload & { key: string | null }> {
+    let upload: ReceivedUpload;
+    try {
+      upload = await receiveUpload(request, this.files, limit);
+    } catch (error) {
+      if (error instanceof TooManyBytesError) throw new VaultError(overLimit);
+      throw error;
+    }
+    const key = upload.fields.get('key') ?? null;
+    const refusal = upload.file.size === 0 ? ErrorCode.AttachmentEmpty
+      : !validEncString(upload.file.fileName) || (key !== null && !validEncString(key)) ? ErrorCode.InvalidUploadContent : null;
+    if (refusal !== null) {
+      await this.files.discard(upload.file);
+      throw new VaultError(refusal);
+    }
+    return { ...upload, key };
+  }
 
   /** Removes a pending attachment whose upload was refused: a cipher change like a delete. */
   private async dropPending(auth: AuthContext, cipherId: string, attachmentId: string): Promise<void> {

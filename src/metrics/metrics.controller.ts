@@ -1,13 +1,11 @@
 import { Controller, Get, Inject, Optional, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';
 import { Metrics, OutboxDepth } from '../common/metrics/metrics';
+import { sameText } from '../common/security/same-text';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /** GET /metrics: Prometheus text format, only with METRICS_ENABLED; with METRICS_TOKEN set, only for that bearer token. */
 @Controller('metrics')
@@ -20,7 +18,7 @@ export class MetricsController {
     const token = this.config.metrics.token;
     if (token !== null) {
       const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (!timingSafeEqual(digest(given), digest(token))) throw new VaultError(ErrorCode.InvalidToken);
+      if (!sameText(given, token)) throw new VaultError(ErrorCode.InvalidToken);
     }
     if (this.outbox) this.metrics.outboxDepth.set(await this.outbox.pendingCount());
     res.setHeader('Content-Type', this.metrics.registry.contentType);

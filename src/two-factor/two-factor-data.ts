@@ -1,4 +1,5 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { sameText } from '../common/security/same-text';
 
 /**
  * The JSON kept in two_factor.data, by row type. Every shape is read defensively: a row written by an older or
@@ -81,12 +82,7 @@ export function parseEmailCode(text: string): EmailCodeData {
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Constant-time comparison of two strings of any length. */
-export function sameText(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a, 'utf8').digest();
-  const right = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(left, right) && a.length === b.length;
-}
+export { sameText };
 
 /** A numeric code of `digits` digits, uniformly random (emailed codes). */
 export function numericCode(digits: number): string {
