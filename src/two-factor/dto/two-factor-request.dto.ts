@@ -5,6 +5,9 @@ import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } f
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : value);
 /** Codes sent as numbers too (older clients): 123456 and "123456" alike. */
 const toText = ({ value }: { value: unknown }): unknown => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value);
+/** An authenticator code sent as a number lost its leading zeros (012345 arrives as 12345): six digits again. */
+const toTotpText = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1_000_000 ? String(value).padStart(6, '0') : toText({ value });
 
 /**
  * bitwarden/server's SecretVerificationRequestModel: the master password hash, or an emailed OTP
@@ -23,7 +26,7 @@ export class UserVerificationDto extends SecretVerificationDto {
 /** PUT/POST /api/two-factor/authenticator. */
 export class UpdateAuthenticatorDto extends UserVerificationDto {
   @IsString() @MaxLength(128) key!: string;
-  @Transform(toText) @IsString() @MaxLength(64) token!: string;
+  @Transform(toTotpText) @IsString() @MaxLength(64) token!: string;
 }
 
 /** DELETE /api/two-factor/authenticator: the key being removed, with the token of get-authenticator (or the password). */
