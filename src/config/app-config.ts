@@ -84,6 +84,21 @@ export interface MailConfig {
   retryMaxMs: number;
 }
 
+/** Site icons at /icons/{domain}/icon.png. */
+export interface IconsConfig {
+  /** 'internal': fetched and cached here; otherwise a URL template with {} for the domain that clients are redirected to. */
+  service: 'internal' | { template: string };
+  redirectCode: number;
+  cacheFolder: string;
+  /** Seconds; 0 = forever. */
+  cacheTtlSeconds: number;
+  negativeTtlSeconds: number;
+  downloadTimeoutMs: number;
+  disableDownload: boolean;
+  blockNonGlobalIps: boolean;
+  blockRegex: RegExp | null;
+}
+
 export interface AppConfig {
   domain: URL;
   /** Path part of DOMAIN without trailing slash: '' or '/vault'. */
@@ -136,6 +151,11 @@ export interface AppConfig {
   attachments: { folder: string; userLimitBytes: number | null; orgLimitBytes: number | null };
   /** AUTH_REQUEST_PURGE_SCHEDULE: cron with seconds, in UTC; null (set empty) = the purge never runs. */
   authRequestPurgeSchedule: string | null;
+  /** Master password hints: stored at all (PASSWORD_HINTS_ALLOWED); answered in the response instead of mailed, when mail is off (SHOW_PASSWORD_HINT). */
+  passwordHints: { allowed: boolean; show: boolean };
+  /** Emergency access: allowed (EMERGENCY_ACCESS_ALLOWED); the auto-approval and reminder schedules (cron with seconds, UTC; null = off). */
+  emergencyAccess: { allowed: boolean; timeoutSchedule: string | null; reminderSchedule: string | null };
+  icons: IconsConfig;
   unauthenticatedRateLimit: { seconds: number; maxBurst: number };
   push: PushConfig;
   mail: MailConfig;
@@ -228,6 +248,9 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   const redisUrl = parseRedisUrl(get<string | undefined>('REDIS_URL'), problems);
   const authRequestPurgeSchedule = parseSchedule('AUTH_REQUEST_PURGE_SCHEDULE', get<string | undefined>('AUTH_REQUEST_PURGE_SCHEDULE'), problems);
   const sendPurgeSchedule = parseSchedule('SEND_PURGE_SCHEDULE', get<string | undefined>('SEND_PURGE_SCHEDULE'), problems);
+  const emergencyTimeoutSchedule = parseSchedule('EMERGENCY_REQUEST_TIMEOUT_SCHEDULE', get<string | undefined>('EMERGENCY_REQUEST_TIMEOUT_SCHEDULE'), problems);
+  const emergencyReminderSchedule = parseSchedule('EMERGENCY_NOTIFICATION_REMINDER_SCHEDULE', get<string | undefined>('EMERGENCY_NOTIFICATION_REMINDER_SCHEDULE'), problems);
+  const icons = parseIcons(get, dataFolder, problems);
   const incompleteTwoFactorSchedule = parseSchedule('INCOMPLETE_2FA_SCHEDULE', get<string | undefined>('INCOMPLETE_2FA_SCHEDULE'), problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -280,6 +303,9 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
       orgLimitBytes: kilobytes(get<number | undefined>('ORG_ATTACHMENT_LIMIT')),
     }),
     authRequestPurgeSchedule,
+    passwordHints: Object.freeze({ allowed: get<boolean>('PASSWORD_HINTS_ALLOWED'), show: get<boolean>('SHOW_PASSWORD_HINT') }),
+    emergencyAccess: Object.freeze({ allowed: get<boolean>('EMERGENCY_ACCESS_ALLOWED'), timeoutSchedule: emergencyTimeoutSchedule, reminderSchedule: emergencyReminderSchedule }),
+    icons: Object.freeze(icons),
     unauthenticatedRateLimit: { seconds: get<number>('UNAUTHENTICATED_RATELIMIT_SECONDS'), maxBurst: get<number>('UNAUTHENTICATED_RATELIMIT_MAX_BURST') },
     push: Object.freeze(push),
     mail: Object.freeze(mail),
@@ -459,6 +485,47 @@ function parseSchedule(name: string, value: string | undefined, problems: string
   if (problem === null) return value;
   problems.push(`${name}: "${value}" is not a cron schedule (${problem}); expected six fields "second minute hour day-of-month month day-of-week" in UTC, e.g. "30 * * * * *" (every minute at second 30), or an empty value to disable the job`);
   return null;
+}
+
+/** Vaultwarden's named icon services, as URL templates ({} = the domain). */
+const ICON_SERVICES: Record<string, string> = {
+  bitwarden: 'https://icons.bitwarden.net/{}/icon.png',
+  duckduckgo: 'https://icons.duckduckgo.com/ip3/{}.ico',
+  google: 'https://www.google.com/s2/favicons?domain={}&sz=32',
+};
+
+function parseIcons(get: <T>(name: string) => T, dataFolder: string, problems: string[]): IconsConfig {
+  const name = get<string>('ICON_SERVICE').trim();
+  let service: IconsConfig['service'] = 'internal';
+  if (name.toLowerCase() !== 'internal') {
+    const template = ICON_SERVICES[name.toLowerCase()] ?? name;
+    if (!/^https?:\/\/[^/]/i.test(template) || template.split('{}').length !== 2) {
+      problems.push(`ICON_SERVICE: "${name}" is not internal, bitwarden, duckduckgo, google, or an http(s) URL with one {} where the domain goes`);
+    }
+    service = { template };
+  }
+  const redirectCode = get<number>('ICON_REDIRECT_CODE');
+  if (![301, 302, 307, 308].includes(redirectCode)) problems.push(`ICON_REDIRECT_CODE: ${redirectCode} is not a redirect status; expected 301, 302, 307 or 308`);
+  const regex = get<string | undefined>('HTTP_REQUEST_BLOCK_REGEX');
+  let blockRegex: RegExp | null = null;
+  if (regex) {
+    try {
+      blockRegex = new RegExp(regex);
+    } catch {
+      problems.push('HTTP_REQUEST_BLOCK_REGEX: not a valid regular expression');
+    }
+  }
+  return {
+    service,
+    redirectCode,
+    cacheFolder: resolve(get<string | undefined>('ICON_CACHE_FOLDER') ?? join(dataFolder, 'icon_cache')),
+    cacheTtlSeconds: get<number>('ICON_CACHE_TTL'),
+    negativeTtlSeconds: get<number>('ICON_CACHE_NEGTTL'),
+    downloadTimeoutMs: get<number>('ICON_DOWNLOAD_TIMEOUT') * 1000,
+    disableDownload: get<boolean>('DISABLE_ICON_DOWNLOAD'),
+    blockNonGlobalIps: get<boolean>('HTTP_REQUEST_BLOCK_NON_GLOBAL_IPS'),
+    blockRegex,
+  };
 }
 
 function parseRedisUrl(value: string | undefined, problems: string[]): string | null {

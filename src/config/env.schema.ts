@@ -69,6 +69,12 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'ADMIN_SESSION_LIFETIME', kind: 'integer', default: '20', min: 1, max: 10080, doc: 'Minutes an admin panel login lasts (Vaultwarden name).' },
   { name: 'ADMIN_RATELIMIT_SECONDS', kind: 'integer', default: '300', min: 1, max: 86400, doc: 'Admin login rate-limit window, per client address (Vaultwarden name).' },
   { name: 'ADMIN_RATELIMIT_MAX_BURST', kind: 'integer', default: '3', min: 1, max: 1000, doc: 'Admin login attempts allowed per window from one address (Vaultwarden name).' },
+  { name: 'PASSWORD_HINTS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Users may store a master password hint; false: hints are neither stored nor sent (Vaultwarden name).' },
+  { name: 'SHOW_PASSWORD_HINT', kind: 'boolean', default: 'false', doc: 'POST /api/accounts/password-hint answers with the hint itself instead of mailing it (only when mail is off); anyone who knows an address then reads its hint (Vaultwarden name).' },
+  // --- Emergency access (Vaultwarden names) ---
+  { name: 'EMERGENCY_ACCESS_ALLOWED', kind: 'boolean', default: 'true', doc: 'Users may name trusted emergency contacts who can view or take over their vault after a wait time; false: the routes answer 400 and no new contact can be invited.' },
+  { name: 'EMERGENCY_REQUEST_TIMEOUT_SCHEDULE', kind: 'string', default: '0 7 * * * *', doc: 'When emergency access requests past their wait time are approved automatically: cron with seconds, in UTC (Vaultwarden form; default minute 7 of every hour); empty disables the job.' },
+  { name: 'EMERGENCY_NOTIFICATION_REMINDER_SCHEDULE', kind: 'string', default: '0 3 * * * *', doc: 'When grantors of pending emergency access requests are reminded by mail (at most once a day): cron with seconds, in UTC (Vaultwarden form; default minute 3 of every hour); empty disables the job.' },
   // --- Two-step login (Vaultwarden names) ---
   { name: 'AUTHENTICATOR_DISABLE_TIME_DRIFT', kind: 'boolean', default: 'false', doc: 'Accept only the current 30-second authenticator (TOTP) code; by default the codes of the step before and the step after are accepted too (clock drift). A code, or an older one, is never accepted twice.' },
   { name: 'DISABLE_2FA_REMEMBER', kind: 'boolean', default: 'false', doc: 'Turn off "remember me" of two-step login: every login from every device asks for the second factor (no TwoFactorToken is issued, stored ones are refused).' },
@@ -87,6 +93,16 @@ export const ENV_SCHEMA: readonly EnvVarSpec[] = [
   { name: 'USER_SEND_LIMIT', kind: 'integer', min: 0, max: 8796093022207, doc: 'Most kilobytes of Send files one user may store; unset = no limit, 0 = file Sends disabled (Vaultwarden name and unit).' },
   { name: 'SEND_PURGE_SCHEDULE', kind: 'string', default: '0 5 * * * *', doc: 'When Sends past their deletion date are deleted with their files: cron with seconds, in UTC (Vaultwarden form; default minute 5 of every hour); empty disables the purge.' },
   { name: 'AUTH_REQUEST_PURGE_SCHEDULE', kind: 'string', default: '30 * * * * *', doc: 'When expired login-with-device requests (older than 15 minutes) and answered ones (5 minutes after the answer) are deleted: cron with seconds, in UTC (Vaultwarden form; default every minute at second 30); empty disables the purge.' },
+  // --- Site icons (Vaultwarden names) ---
+  { name: 'ICON_SERVICE', kind: 'string', default: 'internal', doc: 'Where item icons come from: internal (fetched from the site and cached here), bitwarden, duckduckgo, google, or a URL template with {} for the domain (clients are redirected there).' },
+  { name: 'ICON_REDIRECT_CODE', kind: 'integer', default: '302', min: 301, max: 308, doc: 'HTTP status of the redirect to an external ICON_SERVICE: 301, 302, 307 or 308.' },
+  { name: 'ICON_CACHE_FOLDER', kind: 'string', doc: 'Folder of the icon cache (shared by every instance, like DATA_FOLDER); unset = DATA_FOLDER/icon_cache (Vaultwarden name).' },
+  { name: 'ICON_CACHE_TTL', kind: 'integer', default: '2592000', min: 0, max: 315360000, doc: 'Seconds a fetched icon is served from the cache before it is fetched again; 0 = forever.' },
+  { name: 'ICON_CACHE_NEGTTL', kind: 'integer', default: '259200', min: 0, max: 315360000, doc: 'Seconds a site without a usable icon is not asked again; 0 = forever.' },
+  { name: 'ICON_DOWNLOAD_TIMEOUT', kind: 'integer', default: '10', min: 1, max: 300, doc: 'Seconds one icon fetch (the page and the icon, each) may take before it is abandoned.' },
+  { name: 'DISABLE_ICON_DOWNLOAD', kind: 'boolean', default: 'false', doc: 'With ICON_SERVICE=internal: serve only what the cache holds and never fetch from sites (an unknown icon is 404).' },
+  { name: 'HTTP_REQUEST_BLOCK_NON_GLOBAL_IPS', kind: 'boolean', default: 'true', aliases: ['ICON_BLACKLIST_NON_GLOBAL_IPS'], doc: 'Refuse outgoing requests (icons) to addresses that are not global (loopback, private, link-local, unique-local, …), checked on the address actually connected to.' },
+  { name: 'HTTP_REQUEST_BLOCK_REGEX', kind: 'string', aliases: ['ICON_BLACKLIST_REGEX'], doc: 'Refuse outgoing requests (icons) to host names matching this regular expression; unset = none.' },
   // --- Notifications ---
   { name: 'ENABLE_WEBSOCKET', kind: 'boolean', default: 'true', doc: 'Serve /notifications/hub and /notifications/anonymous-hub on the main port.' },
   { name: 'HUB_MAX_CONNECTIONS', kind: 'integer', default: '20000', min: 1, max: 10000000, doc: 'Hub sockets (both hubs) this instance holds at once; the next upgrade gets 503 before any 101.' },

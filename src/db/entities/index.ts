@@ -23,6 +23,7 @@ import { UserEntity } from './user.entity';
 import { AttachmentEntity } from './attachment.entity';
 import { SendEntity } from './send.entity';
 import { UserInvitationEntity } from './user-invitation.entity';
+import { EmergencyAccessEntity } from './emergency-access.entity';
 
 export {
   AuthRequestEntity, CipherEntity, CollectionCipherEntity, CollectionEntity, CollectionMemberEntity, DeviceEntity, FavoriteEntity, FolderCipherEntity,
@@ -34,8 +35,9 @@ export { CipherArchiveEntity };
 export { AttachmentEntity };
 export { SendEntity };
 export { UserInvitationEntity };
+export { EmergencyAccessEntity };
 export { TwoFactorEntity, TwoFactorIncompleteEntity, TwoFactorRememberEntity };
 export const ENTITIES = [UserEntity, DeviceEntity, FolderEntity, CipherEntity, FolderCipherEntity, FavoriteEntity, AuthRequestEntity, PushOutboxEntity,
   OrganizationEntity, MembershipEntity, CollectionEntity, CollectionMemberEntity, CollectionCipherEntity, PolicyEntity,
   GroupEntity, GroupMemberEntity, CollectionGroupEntity, MailOutboxEntity, TwoFactorEntity, TwoFactorRememberEntity, TwoFactorIncompleteEntity,
-  CipherArchiveEntity, AttachmentEntity, SendEntity, UserInvitationEntity];
+  CipherArchiveEntity, AttachmentEntity, SendEntity, UserInvitationEntity, EmergencyAccessEntity];
