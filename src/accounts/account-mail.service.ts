@@ -15,6 +15,9 @@ const log = getLogger('AccountMail');
 /** Purpose of the token in a verify-email link (sub: the user id). */
 export const VERIFY_EMAIL_PURPOSE = 'verify-email';
 
+/** Purpose of the token in a delete-recover link (sub: the user id). */
+export const DELETE_ACCOUNT_PURPOSE = 'delete-account';
+
 /** What a login from a device the account never used needs: nothing, a mail (queued), or a refusal. */
 export type NewDeviceOutcome = 'none' | 'mailed' | 'refused';
 
@@ -89,5 +92,25 @@ export class AccountMailService {
       params: { loginTime: this.clock.now(), ip, deviceName: device.name, deviceType: deviceTypeName(device.type) },
     });
     return 'mailed';
+  }
+
+  /** Queues the master password hint mail (null: the account has none, which the mail says). */
+  async queuePasswordHint(tx: Tx, user: Pick<UserEntity, 'email' | 'passwordHint'>): Promise<void> {
+    await this.mail.enqueue(tx, { to: user.email, template: 'password-hint', params: { hint: user.passwordHint } });
+  }
+
+  /** Queues the delete-recover mail; its link's token lives INVITATION_EXPIRATION_HOURS, as Vaultwarden's. */
+  async queueDeleteAccount(tx: Tx, user: Pick<UserEntity, 'id' | 'email'>): Promise<void> {
+    const ttlSeconds = this.config.invitationExpirationHours * 3600;
+    const token = this.tokens.signPurposeToken(DELETE_ACCOUNT_PURPOSE, user.id, {}, ttlSeconds);
+    await this.mail.enqueue(tx, {
+      to: user.email, template: 'delete-account', params: { userId: user.id, email: user.email, token },
+      expiresAt: new Date(this.clock.now().getTime() + ttlSeconds * 1000),
+    });
+  }
+
+  /** The user id a delete-recover token was issued for, or null when it does not check out. */
+  deleteAccountTokenSubject(token: string): string | null {
+    return this.tokens.verifyPurposeToken(DELETE_ACCOUNT_PURPOSE, token)?.sub ?? null;
   }
 }

@@ -11,8 +11,10 @@ import {
   ApiKeyResponseDto, KeysResponseDto, MasterPasswordPolicyResponseDto, ProfileResponseDto, UserKeyResponseDto,
 } from './dto/account-response.dto';
 import {
-  ChangeEmailDto, ChangePasswordDto, EmailTokenDto, MasterPasswordDto, OptionalMasterPasswordDto, SetKeysDto, UpdateProfileDto, UserKeyIdDto, VerifyEmailTokenDto,
+  AvatarDto, ChangeEmailDto, ChangePasswordDto, DeleteRecoverTokenDto, EmailOnlyDto, EmailTokenDto, MasterPasswordDto, OptionalMasterPasswordDto, SetKeysDto,
+  SetPasswordDto, UpdateProfileDto, UserKeyIdDto, VerifyEmailTokenDto,
 } from './dto/account-request.dto';
+import { AccountRecoveryService } from './account-recovery.service';
 
 @Controller('api')
 @UseGuards(AccessTokenGuard)
@@ -110,6 +112,23 @@ export class AccountsController {
     return this.accounts.changeEmail(auth, dto);
   }
 
+  @Put('accounts/avatar')
+  setAvatar(@Auth() auth: AuthContext, @Body() dto: AvatarDto): Promise<ProfileResponseDto> {
+    return this.accounts.setAvatar(auth, dto.avatarColor);
+  }
+
+  @Post('accounts/avatar')
+  @HttpCode(200)
+  setAvatarPost(@Auth() auth: AuthContext, @Body() dto: AvatarDto): Promise<ProfileResponseDto> {
+    return this.accounts.setAvatar(auth, dto.avatarColor);
+  }
+
+  @Post('accounts/set-password')
+  @HttpCode(200)
+  setPassword(@Auth() auth: AuthContext, @Body() dto: SetPasswordDto): Promise<{ object: 'set-password'; captchaBypassToken: string }> {
+    return this.accounts.setPassword(auth, dto);
+  }
+
   @Post('accounts/security-stamp')
   @HttpCode(200)
   securityStamp(@Auth() auth: AuthContext, @Body() dto: MasterPasswordDto): Promise<void> {
@@ -144,12 +163,30 @@ export class AccountsController {
 @Controller('api')
 @UseGuards(UnauthenticatedRateLimitGuard)
 export class AccountsPublicController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(private readonly accounts: AccountsService, private readonly recovery: AccountRecoveryService) {}
 
   @Post('accounts/verify-email-token')
   @HttpCode(200)
   verifyEmailToken(@Body() dto: VerifyEmailTokenDto): Promise<void> {
     return this.accounts.verifyEmailToken(dto.userId, dto.token);
+  }
+
+  @Post('accounts/password-hint')
+  @HttpCode(200)
+  passwordHint(@Body() dto: EmailOnlyDto): Promise<void> {
+    return this.recovery.passwordHint(dto.email);
+  }
+
+  @Post('accounts/delete-recover')
+  @HttpCode(200)
+  deleteRecover(@Body() dto: EmailOnlyDto): Promise<void> {
+    return this.recovery.deleteRecover(dto.email);
+  }
+
+  @Post('accounts/delete-recover-token')
+  @HttpCode(200)
+  deleteRecoverToken(@Body() dto: DeleteRecoverTokenDto): Promise<void> {
+    return this.recovery.deleteRecoverToken(dto.userId, dto.token);
   }
 
   /**

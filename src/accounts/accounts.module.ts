@@ -9,6 +9,7 @@ import { UnauthenticatedRateLimitGuard } from '../common/http/unauthenticated-ra
 import { UnauthenticatedRateLimiter } from '../common/http/unauthenticated-rate-limiter';
 import { AccountsQueryService } from './accounts-query.service';
 import { AccountsService } from './accounts.service';
+import { AccountRecoveryService } from './account-recovery.service';
 import { UsersRepository } from './users.repository';
 import { UserInvitationsRepository } from './user-invitations.repository';
 import { RevisionDateSource } from '../wire/wire-translator';
@@ -17,7 +18,7 @@ import { RevisionDateSource } from '../wire/wire-translator';
   imports: [DevicesModule, AttachmentStorageModule, SendStorageModule],
   controllers: [AccountsController, AccountsPublicController],
   providers: [
-    UsersRepository, UserInvitationsRepository, AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard, { provide: RevisionDateSource, useExisting: AccountRevisionService },
+    UsersRepository, UserInvitationsRepository, AccountRevisionService, AccountsQueryService, AccountsService, AccountRecoveryService, AccountMailService, UnauthenticatedRateLimiter, UnauthenticatedRateLimitGuard, { provide: RevisionDateSource, useExisting: AccountRevisionService },
     // TwoFactorStatus (two-factor-status.ts) is provided by the global TwoFactorModule (src/two-factor).
   ],
   exports: [AccountRevisionService, AccountsQueryService, AccountsService, AccountMailService, RevisionDateSource],

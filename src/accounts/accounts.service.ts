@@ -22,7 +22,7 @@ import { DevicesService } from '../devices/devices.service';
 import { EventBus } from '../event-bus/event-bus.service';
 import { hashMasterPasswordHash, verifyMasterPasswordHash } from './password-hasher';
 import { RegisterDto } from './dto/register.dto';
-import { ChangeEmailDto, ChangePasswordDto, EmailTokenDto, SetKeysDto, UpdateProfileDto } from './dto/account-request.dto';
+import { ChangeEmailDto, ChangePasswordDto, EmailTokenDto, SetKeysDto, SetPasswordDto, UpdateProfileDto } from './dto/account-request.dto';
 import { AccountMailService } from './account-mail.service';
 import { MailService } from '../mail/mail.service';
 import {
@@ -105,6 +105,7 @@ export class AccountsService {
   /** Registration, all body shapes. The server stores wrapped keys and a slow hash of the master password hash. */
   async register(dto: RegisterDto, mode: 'finish' | 'legacy'): Promise<void> {
     const email = normalizeEmail(dto.email);
+    const hint = this.passwordHint(dto.masterPasswordHint);
     // A valid organization invitation lets its address register even when signups are closed, and verifies it.
     const inviteMemberId = await this.checkInvite(dto, email);
     if (inviteMemberId === null && !(await this.signupAllowedFor(email))) throw new VaultError(ErrorCode.SignupsNotAllowed);
@@ -127,7 +128,7 @@ export class AccountsService {
     const user = Object.assign(new UserEntity(), {
       id: randomUUID(), email, name, emailVerified, enabled: true, lastVerifyingAt: mustVerify ? now : null,
       passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations,
-      passwordHint: dto.masterPasswordHint || null, ...resolved.kdf, userKey: resolved.userKey,
+      passwordHint: hint, ...resolved.kdf, userKey: resolved.userKey,
       privateKey: resolved.keys?.encryptedPrivateKey ?? null, publicKey: resolved.keys?.publicKey ?? null, userKeyId: null,
       securityStamp: randomUUID(), apiKey: newApiKey(), culture: 'en-US', avatarColor: null,
       equivalentDomains: '[]', excludedGlobalDomains: '[]', creationDate: now, updatedDate: now, revisionDate: now,
@@ -167,12 +168,48 @@ export class AccountsService {
       const user = await this.queries.requireUser(tx.manager, auth.userId);
       if (dto.name !== undefined) user.name = dto.name;
       if (dto.culture) user.culture = dto.culture;
-      if (dto.masterPasswordHint !== undefined) user.passwordHint = dto.masterPasswordHint || null;
-      if (dto.avatarColor !== undefined) user.avatarColor = dto.avatarColor;
+      if (dto.masterPasswordHint !== undefined) user.passwordHint = this.passwordHint(dto.masterPasswordHint);
+      if (dto.avatarColor !== undefined) user.avatarColor = checkAvatarColor(dto.avatarColor);
       user.updatedDate = this.clock.now();
       await this.users.save(tx.manager, user);
       return toProfileResponse(user, await this.queries.twoFactorEnabled(tx.manager, auth.userId), this.mail.enabled);
     });
+  }
+
+  /** PUT /api/accounts/avatar: the colour of the account's avatar (#rrggbb), or none. */
+  async setAvatar(auth: AuthContext, avatarColor: string | null | undefined): Promise<ProfileResponseDto> {
+    return this.updateProfile(auth, { avatarColor: avatarColor ?? null });
+  }
+
+  /**
+   * POST /api/accounts/set-password: the first master password of an account created without keys (Vaultwarden:
+   * only while it has no private key). The KDF, the wrapped user key and the key pair come with it.
+   */
+  async setPassword(auth: AuthContext, dto: SetPasswordDto): Promise<{ object: 'set-password'; captchaBypassToken: string }> {
+    const hint = this.passwordHint(dto.masterPasswordHint);
+    const invalid = (message: string): VaultError => new VaultError(ErrorCode.ValidationFailed, undefined, { validationErrors: { '': [message] } });
+    const kdf = { kdfType: dto.kdf, kdfIterations: dto.kdfIterations, kdfMemory: dto.kdfMemory ?? null, kdfParallelism: dto.kdfParallelism ?? null };
+    validateKdf(kdf, invalid);
+    const initialized = (user: UserEntity): boolean => user.privateKey !== null;
+    if (initialized(await this.uow.read((db) => this.queries.requireUser(db, auth.userId)))) throw badRequest('Account already initialized, cannot set password');
+    const password = await hashMasterPasswordHash(dto.masterPasswordHash, this.config.passwordIterations, { priority: true });
+    await this.uow.run(async (tx) => {
+      const fresh = await this.queries.requireUser(tx.manager, auth.userId);
+      if (initialized(fresh)) throw badRequest('Account already initialized, cannot set password');
+      Object.assign(fresh, {
+        ...kdf, passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations, userKey: dto.key, passwordHint: hint,
+        ...(dto.keys ? { privateKey: dto.keys.encryptedPrivateKey, publicKey: dto.keys.publicKey } : {}), updatedDate: this.clock.now(),
+      });
+      await this.users.save(tx.manager, fresh);
+    });
+    return { object: 'set-password', captchaBypassToken: '' };
+  }
+
+  /** A master password hint as stored: trimmed, blank = none; refused when PASSWORD_HINTS_ALLOWED=false (as Vaultwarden). */
+  private passwordHint(hint: string | null | undefined): string | null {
+    const trimmed = hint?.trim() || null;
+    if (trimmed !== null && !this.config.passwordHints.allowed) throw badRequest('Password hints have been disabled by the administrator. Remove the hint and try again.');
+    return trimmed;
   }
 
   async revisionDate(auth: AuthContext): Promise<number> {
@@ -243,6 +280,7 @@ export class AccountsService {
    * session ends (refresh tokens revoked, LogOut); the acting device keeps its refresh token.
    */
   async changePassword(auth: AuthContext, dto: ChangePasswordDto): Promise<void> {
+    this.passwordHint(dto.masterPasswordHint);
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, dto.masterPasswordHash);
     const password = await hashMasterPasswordHash(dto.newMasterPasswordHash, this.config.passwordIterations, { priority: true });
@@ -260,7 +298,7 @@ export class AccountsService {
     tx: Tx, auth: AuthContext, fresh: UserEntity, password: { hash: string; salt: string; iterations: number }, key: string, hint: string | null | undefined,
   ): Promise<void> {
     Object.assign(fresh, { passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations, userKey: key, securityStamp: randomUUID(), updatedDate: this.clock.now() });
-    if (hint !== undefined) fresh.passwordHint = hint || null;
+    if (hint !== undefined) fresh.passwordHint = this.passwordHint(hint);
     await this.users.save(tx.manager, fresh);
     await this.devices.revokeRefreshTokens(tx, auth.userId, auth.deviceId);
     await this.bus.emit(tx, 'UserLoggedOut', { userId: auth.userId, reason: null, actor: auth.actor, keepDeviceId: auth.deviceId });
@@ -327,6 +365,7 @@ export class AccountsService {
    */
   async changeEmail(auth: AuthContext, dto: ChangeEmailDto): Promise<void> {
     this.assertEmailChangeAllowed();
+    this.passwordHint(dto.masterPasswordHint);
     const user = await this.uow.read((db) => this.queries.requireUser(db, auth.userId));
     await this.checkPassword(user, dto.masterPasswordHash);
     const newEmail = normalizeEmail(dto.newEmail);
@@ -397,7 +436,8 @@ export class AccountsService {
     });
   }
 
-  async deleteByAdmin(userId: string): Promise<void> {
+  /** Deletion without the master password: by the admin panel, or through the mailed delete-recover link. */
+  async deleteWithoutPassword(userId: string): Promise<void> {
     await this.uow.run(async (tx) => {
       await this.queries.requireUser(tx.manager, userId);
       await this.deleteUser(tx, userId);
@@ -471,6 +511,13 @@ export class AccountsService {
   }
 }
 
+/** An avatar colour as the clients show it: #rrggbb (Vaultwarden's length check), or none. */
+function checkAvatarColor(color: string | null): string | null {
+  if (color === null || color === '') return null;
+  if (!/^#[0-9a-fA-F]{6}$/.test(color)) throw badRequest('The field AvatarColor must be a HTML/Hex color code with a length of 7 characters');
+  return color;
+}
+
 /** `subscription`: a self-hosted account has none; its storage is its attachments. */
 export type SubscriptionResponseDto = StorageFigures & { object: 'subscription'; subscription: null; upcomingInvoice: null; license: null; expiration: null };
 
@@ -512,7 +559,7 @@ export function resolveRegistration(dto: RegisterDto, email: string): ResolvedRe
   return { masterPasswordHash: hash, userKey, keys: dto.userAsymmetricKeys ?? dto.keys, kdf };
 }
 
-function validateKdf(kdf: ResolvedRegistration['kdf'], invalid: (m: string) => VaultError): void {
+export function validateKdf(kdf: ResolvedRegistration['kdf'], invalid: (m: string) => VaultError): void {
   if (kdf.kdfType === 0) {
     if (kdf.kdfIterations < 5_000) throw invalid('PBKDF2 iterations must be at least 5000.');
     kdf.kdfMemory = null;

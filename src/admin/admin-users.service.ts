@@ -92,7 +92,7 @@ export class AdminUsersService {
   }
 
   delete(id: string): Promise<void> {
-    return this.accounts.deleteByAdmin(id);
+    return this.accounts.deleteWithoutPassword(id);
   }
 
   async removeTwoFactor(id: string): Promise<void> {

@@ -30,6 +30,13 @@ export class AuthRequestsController {
     return this.requests.listPending(auth);
   }
 
+  /** The web vault's device list asks for the pending ones by this path (the same list). */
+  @Get('pending')
+  @UseGuards(AccessTokenGuard)
+  listPending(@Auth() auth: AuthContext): Promise<ListResponseDto<AuthRequestResponseDto>> {
+    return this.requests.listPending(auth);
+  }
+
   @Get(':id')
   @UseGuards(AccessTokenGuard)
   get(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<AuthRequestResponseDto> {

@@ -112,3 +112,41 @@ export function userInviteMail(context: MailContext, params: UserInviteParams): 
     after: ['If you did not expect this invitation, you can safely ignore this email.'],
   });
 }
+
+/** The master password hint, mailed on request (Vaultwarden's password_hint); null: the account has none. */
+export interface PasswordHintParams {
+  /** The hint as stored: part of the mail only, never of a log line. */
+  hint: string | null;
+}
+
+export function passwordHintMail(context: MailContext, params: PasswordHintParams): RenderedMail {
+  const paragraphs = params.hint
+    ? ['You (or someone) asked for the master password hint of your account. Your hint is:', params.hint]
+    : ['You (or someone) asked for the master password hint of your account, but it has no hint.'];
+  return paragraphsMail(context, 'Your Master Password Hint', [
+    ...paragraphs,
+    `Log in to the web vault at ${context.publicUrl}. If you did not ask for your hint, you can safely ignore this email.`,
+  ]);
+}
+
+/** Deletion of an account whose owner cannot log in (Vaultwarden's delete_account: the link confirms it). */
+export interface DeleteAccountParams {
+  userId: string;
+  email: string;
+  /** The signed deletion token: part of the link only, never of a log line. */
+  token: string;
+}
+
+/** The web vault's verify-recover-delete page, which posts userId and token to /api/accounts/delete-recover-token. */
+export function deleteAccountLink(context: MailContext, params: DeleteAccountParams): string {
+  return webVaultLink(context, 'verify-recover-delete', [['userId', params.userId], ['token', params.token], ['email', params.email]]);
+}
+
+export function deleteAccountMail(context: MailContext, params: DeleteAccountParams): RenderedMail {
+  return paragraphsMail(context, 'Delete Your Account', [
+    'You (or someone) asked to delete your account. Opening the link below and confirming deletes the account and every item in it; this cannot be undone.',
+  ], {
+    href: deleteAccountLink(context, params), label: 'Delete your account',
+    after: ['If you did not ask to delete your account, ignore this email: nothing happens without the link.'],
+  });
+}

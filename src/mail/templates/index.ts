@@ -1,11 +1,11 @@
 import { adminTestMail } from './admin';
-import { changeEmailMail, newDeviceLoginMail, registerVerifyEmailMail, userInviteMail, verifyEmailMail } from './account';
+import { changeEmailMail, deleteAccountMail, newDeviceLoginMail, passwordHintMail, registerVerifyEmailMail, userInviteMail, verifyEmailMail } from './account';
 import { MailContext, RenderedMail } from './html';
 import { orgInviteMail } from './org-invite';
 import { orgUserAcceptedMail } from './org-user-accepted';
 import { incompleteTwoFactorLoginMail, twoFactorCodeMail } from './two-factor';
 
-export type { ChangeEmailParams, NewDeviceLoginParams, RegisterVerifyEmailParams, UserInviteParams, VerifyEmailParams } from './account';
+export type { ChangeEmailParams, DeleteAccountParams, NewDeviceLoginParams, PasswordHintParams, RegisterVerifyEmailParams, UserInviteParams, VerifyEmailParams } from './account';
 export type { AdminTestParams } from './admin';
 export type { MailContext, RenderedMail } from './html';
 export type { OrgInviteParams } from './org-invite';
@@ -24,6 +24,8 @@ export const MAIL_TEMPLATES = {
   'change-email': changeEmailMail,
   'admin-test': adminTestMail,
   'user-invite': userInviteMail,
+  'password-hint': passwordHintMail,
+  'delete-account': deleteAccountMail,
 } as const satisfies Record<string, (context: MailContext, params: never) => RenderedMail>;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

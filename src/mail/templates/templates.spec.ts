@@ -106,3 +106,21 @@ describe('account mails', () => {
     expect(mail.text).toContain('valid for 10 minutes');
   });
 });
+
+describe('password-hint and delete-account mails', () => {
+  it('the hint mail carries the hint as text and escaped in HTML, or says there is none', () => {
+    const mail = renderMail('password-hint', context, { hint: '<b>door</b> & key' });
+    expect(mail.subject).toBe('Your Master Password Hint');
+    expect(mail.text).toContain('<b>door</b> & key');
+    expect(mail.html).toContain('&lt;b&gt;door&lt;/b&gt; &amp; key');
+    expect(mail.html).not.toContain('<b>door</b>');
+    expect(renderMail('password-hint', context, { hint: null }).text).toContain('it has no hint');
+  });
+
+  it('the delete mail links to the web vault\'s verify-recover-delete page with user id, token and address', () => {
+    const mail = renderMail('delete-account', context, { userId: 'u-1', email: 'a+b@example.com', token: 'tok.en' });
+    const link = /(\S+\/#\/verify-recover-delete\?\S+)/.exec(mail.text)?.[1];
+    expect(link?.split('?')[0]).toBe('https://vault.example.com/base/#/verify-recover-delete');
+    expect([...new URLSearchParams(link!.split('?')[1])]).toEqual([['userId', 'u-1'], ['token', 'tok.en'], ['email', 'a+b@example.com']]);
+  });
+});
