@@ -100,7 +100,7 @@ describe('with mail: the hint and the deletion link are mailed, and nobody learn
   });
 });
 
-/** One app per describe, each started after the last one closed (with two apps of different data folders alive in one process, the first refused its own tokens here). */
+/** One app per describe, each started after the last one closed: passport keeps one 'jwt' strategy per process, so the app started last would check every app's tokens with its own key. */
 function withApp(env: Record<string, string>): () => TestApp {
   let app: TestApp;
   beforeAll(async () => {
