@@ -23,6 +23,7 @@ import { EmergencyAccessModule } from './emergency-access/emergency-access.modul
 import { SettingsModule } from './settings/settings.module';
 import { SyncModule } from './sync/sync.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
+import { IconsModule } from './icons/icons.module';
 
 /** Imports modules only. The hubs are mounted only when ENABLE_WEBSOCKET is on. */
 @Module({})
@@ -52,6 +53,7 @@ export class AppModule {
         EmergencyAccessModule,
         SettingsModule,
         SyncModule,
+        IconsModule,
         ...(config.hub.enabled ? [NotificationsModule] : []),
         PushModule.forRoot(config),
       ],

@@ -28,19 +28,23 @@ const COMMON_HEADERS: Record<string, string> = {
  * extensions as frame ancestors, and the few outside services its pages call (breach and 2FA-directory checks, mail
  * alias services), as Vaultwarden sends it.
  */
-const CSP = [
-  "default-src 'none'", "font-src 'self'", "manifest-src 'self'", "base-uri 'self'", "form-action 'self'", "media-src 'self'", "object-src 'self' blob:",
-  "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self' 'unsafe-inline'", "child-src 'self'", "frame-src 'self'",
-  "frame-ancestors 'self' chrome-extension://nngceckbapebfimnlniiiahkandclblb chrome-extension://jbkfoedolllekgbhcbcoahefnbanhhlh moz-extension://*",
-  "img-src 'self' data: https://haveibeenpwned.com",
-  "connect-src 'self' https://api.pwnedpasswords.com https://api.2fa.directory https://app.simplelogin.io/api/ https://app.addy.io/api/ https://api.fastmail.com/ https://api.forwardemail.net",
-].join('; ');
+export function contentSecurityPolicy(icons: AppConfig['icons']): string {
+  // With an outside icon service the clients load icons from there (the redirect target), as Vaultwarden allows it.
+  const iconOrigin = typeof icons.service === 'object' ? ` ${new URL(icons.service.template.replace('{}', 'example.com')).origin}` : '';
+  return [
+    "default-src 'none'", "font-src 'self'", "manifest-src 'self'", "base-uri 'self'", "form-action 'self'", "media-src 'self'", "object-src 'self' blob:",
+    "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self' 'unsafe-inline'", "child-src 'self'", "frame-src 'self'",
+    "frame-ancestors 'self' chrome-extension://nngceckbapebfimnlniiiahkandclblb chrome-extension://jbkfoedolllekgbhcbcoahefnbanhhlh moz-extension://*",
+    `img-src 'self' data: https://haveibeenpwned.com${iconOrigin}`,
+    "connect-src 'self' https://api.pwnedpasswords.com https://api.2fa.directory https://app.simplelogin.io/api/ https://app.addy.io/api/ https://api.fastmail.com/ https://api.forwardemail.net",
+  ].join('; ');
+}
 
-function setSecurityHeaders(res: Response, path: string): void {
+function setSecurityHeaders(res: Response, path: string, csp: string): void {
   for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value);
   // The connector pages (WebAuthn, Duo, SSO) are opened in frames and popups by the clients: no CSP or frame refusal there.
   if (path.endsWith('connector.html')) return;
-  res.setHeader('Content-Security-Policy', CSP);
+  res.setHeader('Content-Security-Policy', csp);
   res.setHeader('X-Frame-Options', 'SAMEORIGIN');
 }
 
@@ -62,6 +66,7 @@ clients (desktop, browser extension, mobile apps, CLI) work without it: point th
  */
 export function webVaultHandler(config: AppConfig): RequestHandler {
   const { enabled, folder } = config.webVault;
+  const csp = contentSecurityPolicy(config.icons);
   const installed = enabled && existsSync(join(folder, 'index.html'));
   if (enabled && !installed) log.warn({ folder }, 'web_vault.missing: / answers a page saying where to put a web vault build');
   const files = express.static(folder, {
@@ -79,7 +84,7 @@ export function webVaultHandler(config: AppConfig): RequestHandler {
       next();
       return;
     }
-    setSecurityHeaders(res, req.path);
+    setSecurityHeaders(res, req.path, csp);
     if (req.path === '/') {
       res.setHeader('Cache-Control', 'no-cache, no-store, max-age=0');
       if (installed) res.sendFile('index.html', { root: folder, cacheControl: false, lastModified: false, etag: false });
