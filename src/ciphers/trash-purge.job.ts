@@ -10,7 +10,10 @@ const log = getLogger('TrashPurgeJob');
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Hourly: hard-deletes ciphers that have been in the trash longer than TRASH_AUTO_DELETE_DAYS (0 = never). */
+/**
+ * Hourly: hard-deletes ciphers that have been in the trash longer than TRASH_AUTO_DELETE_DAYS. As in Vaultwarden:
+ * unset = never (the job does not run), 0 = everything in the trash at the next pass.
+ */
 @Injectable()
 export class TrashPurgeJob implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
@@ -19,7 +22,7 @@ export class TrashPurgeJob implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly ciphers: CiphersService, private readonly clock: Clock) {}
 
   onModuleInit(): void {
-    if (this.config.trashAutoDeleteDays <= 0) return;
+    if (this.config.trashAutoDeleteDays === null) return;
     this.timer = setInterval(() => {
       this.runOnce().catch((error: unknown) => log.error({ err: error instanceof Error ? error.message : String(error) }, 'trash_purge.failed'));
     }, HOUR_MS);
@@ -34,9 +37,10 @@ export class TrashPurgeJob implements OnModuleInit, OnModuleDestroy {
 
   /** One purge pass (also used by tests); overlapping calls share the pass in progress. */
   runOnce(): Promise<number> {
-    if (this.config.trashAutoDeleteDays <= 0) return Promise.resolve(0);
+    const days = this.config.trashAutoDeleteDays;
+    if (days === null) return Promise.resolve(0);
     return this.pass.run(async () => {
-      const cutoff = new Date(this.clock.now().getTime() - this.config.trashAutoDeleteDays * DAY_MS);
+      const cutoff = new Date(this.clock.now().getTime() - days * DAY_MS);
       const count = await this.ciphers.purgeTrashedBefore(cutoff);
       if (count > 0) log.info({ count }, 'trash_purge.done');
       return count;

@@ -4,7 +4,12 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { threadPoolSize } from '../common/limits/work-gate';
 import { cronScheduleProblem } from '../auth-requests/cron-schedule';
+import { invalidProxyEntries } from '../common/http/trusted-proxies';
+import { ConfigFileLayer, readConfigFile } from './config-file';
 import { ENV_SCHEMA, EnvVarSpec } from './env.schema';
+import { parseLogLevel } from './log-level';
+import { pgConninfoToUrl } from './pg-conninfo';
+import { VAULTWARDEN_VARIABLES } from './vaultwarden-variables';
 
 export type DatabaseType = 'better-sqlite3' | 'postgres' | 'mysql';
 
@@ -113,6 +118,7 @@ export interface AppConfig {
   /** Bytes. */
   requestBodyLimit: number;
   ipHeader: string | null;
+  /** Addresses, CIDR ranges, `local` (any non-global address) or `all`: TRUSTED_PROXIES or IP_HEADER_TRUSTED_PROXIES. */
   trustedProxies: string[];
   log: { level: string; file: string | null; format: 'json' | 'pretty'; bufferBytes: number };
   signupsAllowed: boolean;
@@ -140,7 +146,8 @@ export interface AppConfig {
   adminToken: string | null;
   /** The admin panel: open without a token (DISABLE_ADMIN_TOKEN), session minutes, login rate limit per address. */
   admin: { disableToken: boolean; sessionMinutes: number; rateLimit: { seconds: number; maxBurst: number } };
-  trashAutoDeleteDays: number;
+  /** TRASH_AUTO_DELETE_DAYS; null (unset) = trashed items are never purged, 0 = purged at the next pass. */
+  trashAutoDeleteDays: number | null;
   /** Prometheus metrics at /metrics (METRICS_ENABLED) and the bearer token it demands (METRICS_TOKEN). */
   metrics: { enabled: boolean; token: string | null };
   /** The web vault build served at the base path (WEB_VAULT_ENABLED, WEB_VAULT_FOLDER). */
@@ -197,7 +204,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
   return merged;
 }
 
-/** Parses and validates the environment once; collects every problem. */
 /**
  * Hashes that may run at once by default: one core is left for the event loop (sockets, HTTP) and one pool
  * thread for file and DNS work, so a flood of guesses slows logins, not everything else.
@@ -206,13 +212,24 @@ export function defaultHashConcurrency(raw: Record<string, string | undefined>, 
   return Math.max(1, Math.min(threadPoolSize(raw) - 1, cores - 1));
 }
 
-export function loadConfig(raw: Record<string, string | undefined>): LoadedConfig {
+/**
+ * Parses and validates the configuration once; collects every problem. Sources, strongest first: config.json
+ * (Vaultwarden's admin panel file, config-file.ts), the variables in `env`, NAME_FILE for any NAME.
+ */
+export function loadConfig(env: Record<string, string | undefined>): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
   const values = new Map<string, unknown>();
+  /** Variables given a value (by the environment, a _FILE or config.json), as opposed to defaulted. */
+  const present = new Set<string>();
+  const file = readConfigFile(env);
+  problems.push(...file.problems);
+  warnings.push(...file.warnings);
+  const raw = overlayConfigFile(env, file, warnings);
 
   for (const spec of ENV_SCHEMA) {
     const found = lookup(raw, spec, problems);
+    if (found !== undefined) present.add(spec.name);
     if (spec.obsolete) {
       if (found !== undefined) {
         warnings.push(`${spec.name} is obsolete and ignored: WebSocket notifications are served on the main port at /notifications/hub and /notifications/anonymous-hub. Remove the variable and any proxy rule that sends /notifications/hub to port 3012.`);
@@ -232,7 +249,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
       values.set(spec.name, parsed);
     }
   }
-  warnUnknown(raw, warnings);
+  warnUnknown(raw, file, warnings);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const get = <T>(name: string): T => values.get(name) as T;
@@ -240,7 +257,11 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   const basePath = domain.pathname.replace(/\/+$/, '');
   const dataFolder = resolve(get<string>('DATA_FOLDER'));
   const tls = parseTls(get<string | undefined>('ROCKET_TLS'), problems);
-  const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems);
+  const database = parseDatabase(get<string | undefined>('DATABASE_URL'), dataFolder, problems, warnings);
+  const trustedProxies = chooseTrustedProxies(get, present, problems, warnings);
+  const logLevel = parseLogLevel(get<string | undefined>('LOG_LEVEL') ?? 'info');
+  if ('error' in logLevel) problems.push(`LOG_LEVEL: ${logLevel.error}`);
+  else if (logLevel.ignored.length > 0) warnings.push(`LOG_LEVEL: per-module levels are not supported; the level is ${logLevel.level} for everything, and ${logLevel.ignored.join(', ')} ${logLevel.ignored.length === 1 ? 'is' : 'are'} ignored.`);
   const push = parsePush(get, problems, warnings);
   const mail = parseMail(get, raw, problems, warnings);
   if (!mail.enabled && get<boolean>('SIGNUPS_VERIFY')) warnings.push('SIGNUPS_VERIFY=true has no effect without mail (SMTP_HOST and SMTP_FROM, or USE_SENDMAIL): addresses are not verified.');
@@ -266,8 +287,8 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
     database: { ...database, migrateOnStart: get<boolean>('DATABASE_MIGRATE_ON_START'), busyTimeoutMs: get<number>('SQLITE_BUSY_TIMEOUT_MS') },
     requestBodyLimit: get<number>('REQUEST_BODY_LIMIT'),
     ipHeader: ipHeader.toLowerCase() === 'none' ? null : ipHeader.toLowerCase(),
-    trustedProxies: get<string[]>('TRUSTED_PROXIES'),
-    log: { level: get<string>('LOG_LEVEL'), file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT'), bufferBytes: get<number>('LOG_BUFFER_SIZE') },
+    trustedProxies,
+    log: { level: 'level' in logLevel ? logLevel.level : 'info', file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT'), bufferBytes: get<number>('LOG_BUFFER_SIZE') },
     signupsAllowed: get<boolean>('SIGNUPS_ALLOWED'),
     signupsDomainsWhitelist: get<string[]>('SIGNUPS_DOMAINS_WHITELIST').map((d) => d.toLowerCase()),
     signupsVerify: { enabled: get<boolean>('SIGNUPS_VERIFY'), resendSeconds: get<number>('SIGNUPS_VERIFY_RESEND_TIME'), resendLimit: get<number>('SIGNUPS_VERIFY_RESEND_LIMIT') },
@@ -288,7 +309,7 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
       sessionMinutes: get<number>('ADMIN_SESSION_LIFETIME'),
       rateLimit: { seconds: get<number>('ADMIN_RATELIMIT_SECONDS'), maxBurst: get<number>('ADMIN_RATELIMIT_MAX_BURST') },
     }),
-    trashAutoDeleteDays: get<number>('TRASH_AUTO_DELETE_DAYS'),
+    trashAutoDeleteDays: get<number | undefined>('TRASH_AUTO_DELETE_DAYS') ?? null,
     metrics: Object.freeze({ enabled: get<boolean>('METRICS_ENABLED'), token: get<string | undefined>('METRICS_TOKEN') ?? null }),
     webVault: Object.freeze({ enabled: get<boolean>('WEB_VAULT_ENABLED'), folder: resolve(get<string>('WEB_VAULT_FOLDER')) }),
     sends: Object.freeze({
@@ -336,23 +357,72 @@ export function loadConfig(raw: Record<string, string | undefined>): LoadedConfi
   return { config: Object.freeze(config), warnings };
 }
 
+/**
+ * The text of a variable: NAME, or the trimmed content of the file NAME_FILE names (any variable, as Vaultwarden
+ * reads them); aliases after the name. Both NAME and NAME_FILE set is refused, as Vaultwarden refuses it.
+ */
 function lookup(raw: Record<string, string | undefined>, spec: EnvVarSpec, problems: string[]): string | undefined {
   for (const name of [spec.name, ...(spec.aliases ?? [])]) {
     const value = raw[name];
+    const file = raw[`${name}_FILE`];
+    if (value !== undefined && file !== undefined) {
+      problems.push(`${name}: ${name} and ${name}_FILE are both set; set only one of them`);
+      return undefined;
+    }
     if (value !== undefined) return value;
-    if (spec.kind === 'secret') {
-      const file = raw[`${name}_FILE`];
-      if (file !== undefined) {
-        try {
-          return readFileSync(file, 'utf8').trim();
-        } catch {
-          problems.push(`${name}_FILE: cannot read the file it names; expected a readable file holding the value of ${name}`);
-          return undefined;
-        }
+    if (file !== undefined) {
+      try {
+        return readFileSync(file, 'utf8').trim();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        problems.push(`${name}_FILE: cannot read the file it names (${code ?? 'error'}); expected a readable file holding the value of ${name}`);
+        return undefined;
       }
     }
   }
   return undefined;
+}
+
+/**
+ * The environment with config.json laid over it: a variable the file sets replaces the environment's value, its
+ * NAME_FILE and its aliases (as in Vaultwarden, where the admin panel's file wins); a warning lists them.
+ */
+function overlayConfigFile(env: Record<string, string | undefined>, file: ConfigFileLayer, warnings: string[]): Record<string, string | undefined> {
+  const merged = { ...env };
+  const overridden: string[] = [];
+  const claimed = new Set<string>();
+  for (const spec of ENV_SCHEMA) {
+    const names = [spec.name, ...(spec.aliases ?? [])];
+    const fromFile = names.find((name) => file.values[name] !== undefined);
+    if (fromFile === undefined) continue;
+    for (const name of names) {
+      claimed.add(name);
+      if (env[name] !== undefined || env[`${name}_FILE`] !== undefined) overridden.push(name);
+      delete merged[name];
+      delete merged[`${name}_FILE`];
+    }
+    merged[fromFile] = file.values[fromFile];
+  }
+  for (const [name, value] of Object.entries(file.values)) if (!claimed.has(name)) merged[name] = value;
+  if (overridden.length > 0) warnings.push(`${file.path} overrides the environment for ${overridden.join(', ')} (its settings win, as in Vaultwarden); change them there or remove them from the file.`);
+  return merged;
+}
+
+/**
+ * TRUSTED_PROXIES, or Vaultwarden's IP_HEADER_TRUSTED_PROXIES when only that one is set (both: TRUSTED_PROXIES wins,
+ * with a warning). Entries are checked: an address, a CIDR range, `local` or `all`.
+ */
+function chooseTrustedProxies(get: <T>(name: string) => T, present: Set<string>, problems: string[], warnings: string[]): string[] {
+  const native = present.has('TRUSTED_PROXIES');
+  const vaultwarden = present.has('IP_HEADER_TRUSTED_PROXIES');
+  if (native && vaultwarden) warnings.push('TRUSTED_PROXIES and IP_HEADER_TRUSTED_PROXIES are both set: TRUSTED_PROXIES is used and IP_HEADER_TRUSTED_PROXIES is ignored. Keep one of them.');
+  const name = vaultwarden && !native ? 'IP_HEADER_TRUSTED_PROXIES' : 'TRUSTED_PROXIES';
+  const entries = get<string[] | undefined>(name) ?? [];
+  const bad = invalidProxyEntries(entries);
+  if (bad.length > 0) {
+    problems.push(`${name}: ${bad.map((entry) => `"${entry}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an IP address or CIDR range; expected local (any non-global address), all, or a comma-separated list of addresses and CIDR ranges, e.g. 10.0.0.0/8,fd00::/8,192.0.2.10`);
+  }
+  return entries;
 }
 
 function parseValue(spec: EnvVarSpec, text: string): unknown {
@@ -430,20 +500,34 @@ function orgCreationUsers(list: string[]): { everyone: boolean; emails: string[]
 
 const KNOWN_PREFIXES = ['PUSH_', 'REDIS_', 'WEBSOCKET_', 'DATABASE_', 'HUB_', 'LOG_', 'SIGNUPS_', 'ROCKET_', 'LOGIN_', 'REFRESH_TOKEN_', 'ORG_', 'INVITATIONS_', 'INVITATION_', 'SMTP_', 'MAIL_', 'SENDMAIL_'];
 
-function warnUnknown(raw: Record<string, string | undefined>, warnings: string[]): void {
+/**
+ * Warnings for what is set but not read: Vaultwarden settings this server does not have (one line for all, from the
+ * environment, NAME_FILE or config.json), config.json keys that are nobody's, and, for other unknown variables with a
+ * known prefix, a did-you-mean.
+ */
+function warnUnknown(raw: Record<string, string | undefined>, file: ConfigFileLayer, warnings: string[]): void {
   const known = new Set<string>();
-  for (const spec of ENV_SCHEMA) {
-    for (const name of [spec.name, ...(spec.aliases ?? [])]) {
-      known.add(name);
-      known.add(`${name}_FILE`);
-    }
-  }
+  for (const spec of ENV_SCHEMA) for (const name of [spec.name, ...(spec.aliases ?? [])]) known.add(name);
+  const unsupported = new Set<string>();
+  const fileKeys = new Set(Object.keys(file.values));
   for (const name of Object.keys(raw)) {
-    if (known.has(name) || !KNOWN_PREFIXES.some((p) => name.startsWith(p))) continue;
-    const prefix = KNOWN_PREFIXES.find((p) => name.startsWith(p)) ?? '';
-    const candidates = [...known].filter((k) => k.startsWith(prefix) && !k.endsWith('_FILE'));
+    const base = name.endsWith('_FILE') && !known.has(name) ? name.slice(0, -'_FILE'.length) : name;
+    if (known.has(base)) continue;
+    if (VAULTWARDEN_VARIABLES.has(base)) {
+      unsupported.add(base);
+      continue;
+    }
+    if (fileKeys.has(name)) continue;
+    const prefix = KNOWN_PREFIXES.find((p) => name.startsWith(p));
+    if (prefix === undefined) continue;
+    const candidates = [...known].filter((k) => k.startsWith(prefix));
     warnings.push(`${name} is not a known variable${candidates.length ? `; did you mean one of ${candidates.join(', ')}?` : ''}`);
   }
+  const strangers = [...[...fileKeys].filter((name) => !known.has(name) && !VAULTWARDEN_VARIABLES.has(name)).map((name) => name.toLowerCase()), ...file.badKeys];
+  if (strangers.length > 0) warnings.push(`${file.path}: ${strangers.map((key) => `"${key}"`).join(', ')} ${strangers.length === 1 ? 'is not a known setting; it is' : 'are not known settings; they are'} ignored.`);
+  const names = [...unsupported].sort();
+  if (names.length === 1) warnings.push(`${names[0]} is a Vaultwarden setting this server does not support; it is ignored.`);
+  else if (names.length > 1) warnings.push(`${names.join(', ')} are Vaultwarden settings this server does not support; they are ignored.`);
 }
 
 function parseTls(value: string | undefined, problems: string[]): TlsConfig | null {
@@ -465,10 +549,24 @@ function kilobytes(value: number | undefined): number | null {
   return value === undefined ? null : value * 1024;
 }
 
-function parseDatabase(value: string | undefined, dataFolder: string, problems: string[]): { type: DatabaseType; url: string | null; sqlitePath: string | null } {
+/**
+ * DATABASE_URL: unset = SQLite in DATA_FOLDER; sqlite:// or a path; postgresql:// or postgres://; mysql://; or
+ * PostgreSQL's keyword/value form (`host=db dbname=vault user=vw password=…`), turned into a postgresql:// URL.
+ * The value may hold a password: no message repeats it.
+ */
+function parseDatabase(value: string | undefined, dataFolder: string, problems: string[], warnings: string[]): { type: DatabaseType; url: string | null; sqlitePath: string | null } {
   if (value === undefined) return { type: 'better-sqlite3', url: null, sqlitePath: join(dataFolder, 'db.sqlite3') };
   if (/^postgres(ql)?:\/\//i.test(value)) return { type: 'postgres', url: value, sqlitePath: null };
   if (/^mysql:\/\//i.test(value)) return { type: 'mysql', url: value, sqlitePath: null };
+  if (/^[A-Za-z_]+\s*=/.test(value)) {
+    const converted = pgConninfoToUrl(value);
+    if ('error' in converted) {
+      problems.push(`DATABASE_URL: not a valid PostgreSQL keyword/value connection string (${converted.error}); expected e.g. host=db port=5432 dbname=vaultwarden user=vaultwarden password='secret' sslmode=require, or a URL`);
+      return { type: 'better-sqlite3', url: null, sqlitePath: null };
+    }
+    if (converted.ignored.length > 0) warnings.push(`DATABASE_URL: ${converted.ignored.join(', ')} ${converted.ignored.length === 1 ? 'is' : 'are'} not used by this server's PostgreSQL driver and ignored.`);
+    return { type: 'postgres', url: converted.url, sqlitePath: null };
+  }
   const sqlite = /^sqlite:\/\/(.+)$/i.exec(value)?.[1];
   const path = sqlite ?? (value.includes('://') ? undefined : value);
   if (path === undefined) {
@@ -673,7 +771,7 @@ function parseMail(get: <T>(name: string) => T, raw: Record<string, string | und
   const ssl = get<boolean | undefined>('SMTP_SSL');
   const explicitTls = get<boolean | undefined>('SMTP_EXPLICIT_TLS');
   if (ssl !== undefined || explicitTls !== undefined) {
-    if (raw.SMTP_SECURITY === undefined) {
+    if (raw.SMTP_SECURITY === undefined && raw.SMTP_SECURITY_FILE === undefined) {
       security = explicitTls === true ? 'force_tls' : ssl === false ? 'off' : 'starttls';
       warnings.push(`SMTP_SSL / SMTP_EXPLICIT_TLS are deprecated: read as SMTP_SECURITY=${security}. Set SMTP_SECURITY (starttls, force_tls or off) and remove them.`);
     } else {

@@ -105,7 +105,7 @@ describe('attachments lifecycle: files go with their ciphers', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({}, { reachableDomain: true });
+    t = await createTestApp({ TRASH_AUTO_DELETE_DAYS: '30' }, { reachableDomain: true });
     alice = await newPerson(t, 'alice');
   }, 60_000);
   afterAll(async () => {
@@ -176,7 +176,7 @@ describe('attachments lifecycle: files go with their ciphers', () => {
 
     const clock = t.app.get(Clock);
     const now = clock.now.bind(clock);
-    clock.now = () => new Date(now().getTime() + (t.config.trashAutoDeleteDays + 1) * DAY_MS);
+    clock.now = () => new Date(now().getTime() + (t.config.trashAutoDeleteDays! + 1) * DAY_MS);
     let purged: number;
     try {
       purged = await job.runOnce();

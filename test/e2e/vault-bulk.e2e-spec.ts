@@ -13,7 +13,8 @@ describe('vault: multi-item operations, move, import, purge', () => {
   let bob: SeededUser;
 
   beforeAll(async () => {
-    h = await startVault();
+    // Unset, TRASH_AUTO_DELETE_DAYS purges nothing (Vaultwarden's default); the auto-purge tests below need it set.
+    h = await startVault({ TRASH_AUTO_DELETE_DAYS: '30' });
     bob = await h.newUser();
   }, 60_000);
   afterAll(async () => {
@@ -307,21 +308,30 @@ describe('vault: multi-item operations, move, import, purge', () => {
   });
 });
 
-describe('vault: trash auto-purge disabled (TRASH_AUTO_DELETE_DAYS = 0)', () => {
-  let h: VaultHarness;
-  beforeAll(async () => {
-    h = await startVault({ TRASH_AUTO_DELETE_DAYS: '0' });
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
-  });
+describe('vault: trash auto-purge as in Vaultwarden (TRASH_AUTO_DELETE_DAYS unset = never, 0 = all of the trash)', () => {
+  for (const [title, env, purged] of [
+    ['unset: never deletes anything', {}, false],
+    ['0: everything in the trash goes at the next pass, live items stay', { TRASH_AUTO_DELETE_DAYS: '0' }, true],
+  ] as const) {
+    describe(title, () => {
+      let h: VaultHarness;
+      beforeAll(async () => {
+        h = await startVault(env);
+      }, 60_000);
+      afterAll(async () => {
+        await h?.close();
+      });
 
-  it('never deletes anything', async () => {
-    const user = await h.newUser();
-    const res = await h.call(user, 'POST', '/api/ciphers', loginBody());
-    await h.call(user, 'PUT', `/api/ciphers/${res.body.id}/delete`);
-    await h.db.getRepository(CipherEntity).update({ id: res.body.id }, { deletedDate: new Date('2000-01-01T00:00:00Z') });
-    expect(await h.t.app.get(TrashPurgeJob).runOnce()).toBe(0);
-    expect((await h.call(user, 'GET', `/api/ciphers/${res.body.id}`)).status).toBe(200);
-  });
+      it(title, async () => {
+        const user = await h.newUser();
+        const res = await h.call(user, 'POST', '/api/ciphers', loginBody());
+        const live = await h.call(user, 'POST', '/api/ciphers', loginBody());
+        await h.call(user, 'PUT', `/api/ciphers/${res.body.id}/delete`);
+        await h.db.getRepository(CipherEntity).update({ id: res.body.id }, { deletedDate: new Date(Date.now() - 1000) });
+        expect(await h.t.app.get(TrashPurgeJob).runOnce()).toBe(purged ? 1 : 0);
+        expect((await h.call(user, 'GET', `/api/ciphers/${res.body.id}`)).status).toBe(purged ? 404 : 200);
+        expect((await h.call(user, 'GET', `/api/ciphers/${live.body.id}`)).status).toBe(200);
+      });
+    });
+  }
 });

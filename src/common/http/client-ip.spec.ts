@@ -69,3 +69,32 @@ describe('clientIp', () => {
     }
   });
 });
+
+describe('clientIp with CIDR ranges and keywords (IP_HEADER_TRUSTED_PROXIES)', () => {
+  it('a peer inside a trusted range is believed; one outside is not', () => {
+    const ranged = { ipHeader: 'x-real-ip', trustedProxies: ['10.0.0.0/8', 'fd00::/8'] };
+    expect(clientIp(request('10.20.30.40', { 'x-real-ip': '203.0.113.7' }), ranged)).toBe('203.0.113.7');
+    expect(clientIp(request('::ffff:10.20.30.40', { 'x-real-ip': '203.0.113.7' }), ranged)).toBe('203.0.113.7');
+    expect(clientIp(request('fd00::2', { 'x-real-ip': '203.0.113.7' }), ranged)).toBe('203.0.113.7');
+    expect(clientIp(request('11.0.0.1', { 'x-real-ip': '203.0.113.7' }), ranged)).toBe('11.0.0.1');
+    expect(clientIp(request('127.0.0.1', { 'x-real-ip': '203.0.113.7' }), ranged)).toBe('127.0.0.1');
+  });
+
+  it('hops inside the range are skipped in X-Forwarded-For style lists', () => {
+    const ranged = { ipHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] };
+    expect(clientIp(request('10.0.0.1', { 'x-forwarded-for': '198.51.100.1, 8.8.8.8, 10.9.9.9' }), ranged)).toBe('8.8.8.8');
+  });
+
+  it('local: any non-global peer (a proxy on a container network) is believed; a global one is not', () => {
+    const local = { ipHeader: 'x-real-ip', trustedProxies: ['local'] };
+    expect(clientIp(request('172.18.0.2', { 'x-real-ip': '8.8.8.8' }), local)).toBe('8.8.8.8');
+    expect(clientIp(request('1.1.1.1', { 'x-real-ip': '8.8.8.8' }), local)).toBe('1.1.1.1');
+  });
+
+  it('all: every peer is believed; when every hop is trusted the furthest hop is the client', () => {
+    const all = { ipHeader: 'x-real-ip', trustedProxies: ['all'] };
+    expect(clientIp(request('1.1.1.1', { 'x-real-ip': '8.8.8.8' }), all)).toBe('8.8.8.8');
+    expect(clientIp(request('1.1.1.1', { 'x-real-ip': '8.8.8.8, 9.9.9.9' }), all)).toBe('8.8.8.8');
+    expect(clientIp(request('1.1.1.1', { 'x-real-ip': 'garbage' }), all)).toBe('1.1.1.1');
+  });
+});
