@@ -104,6 +104,9 @@ export enum ErrorCode {
   InvalidTwoFactorToken = 'InvalidTwoFactorToken',
   /** Email two-step login and emailed OTPs need mail, and SMTP is not configured. */
   TwoFactorNeedsMail = 'TwoFactorNeedsMail',
+  // emergency access (Vaultwarden's messages; the message names the refusal)
+  EmergencyAccessRefused = 'EmergencyAccessRefused',
+  EmergencyAccessDisabled = 'EmergencyAccessDisabled',
   // hub
   MissingUpgradeHeader = 'MissingUpgradeHeader',
 }
@@ -209,5 +212,7 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorSpec> = {
   [ErrorCode.TwoFactorProviderUnsupported]: { status: 400, message: 'This two-step login provider is not supported on this server.' },
   [ErrorCode.InvalidTwoFactorToken]: { status: 400, message: 'Invalid token.' },
   [ErrorCode.TwoFactorNeedsMail]: { status: 400, message: 'Email two-step login needs mail, which is not configured on this server.' },
+  [ErrorCode.EmergencyAccessRefused]: { status: 400, message: 'Emergency access not valid.' },
+  [ErrorCode.EmergencyAccessDisabled]: { status: 400, message: 'Emergency access is not enabled.' },
   [ErrorCode.MissingUpgradeHeader]: { status: 400, message: 'Missing "Upgrade: websocket" header; the reverse proxy must forward Upgrade and Connection' },
 };

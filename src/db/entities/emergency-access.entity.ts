@@ -21,7 +21,7 @@ export class EmergencyAccessEntity {
   @JoinColumn({ name: 'grantor_id' })
   private readonly fk_grantor_id?: UserEntity;
 
-  /** Null until an invited address accepts (or when the invitee has no account yet). */
+  /** The grantee's account: set at the invitation when the address has one (or when it registers later), null until then. */
   @Column({ type: 'varchar', length: 36, name: 'grantee_id', nullable: true }) granteeId!: string | null;
   /** Foreign key only (ON DELETE CASCADE); never loaded. */
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE', nullable: true, createForeignKeyConstraints: true })

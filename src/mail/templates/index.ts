@@ -1,4 +1,8 @@
 import { adminTestMail } from './admin';
+import {
+  emergencyAccessAcceptedMail, emergencyAccessConfirmedMail, emergencyAccessInviteMail, emergencyAccessRecoveryApprovedMail, emergencyAccessRecoveryInitiatedMail,
+  emergencyAccessRecoveryRejectedMail, emergencyAccessRecoveryReminderMail, emergencyAccessRecoveryTimedOutMail,
+} from './emergency-access';
 import { changeEmailMail, deleteAccountMail, newDeviceLoginMail, passwordHintMail, registerVerifyEmailMail, userInviteMail, verifyEmailMail } from './account';
 import { MailContext, RenderedMail } from './html';
 import { orgInviteMail } from './org-invite';
@@ -7,6 +11,7 @@ import { incompleteTwoFactorLoginMail, twoFactorCodeMail } from './two-factor';
 
 export type { ChangeEmailParams, DeleteAccountParams, NewDeviceLoginParams, PasswordHintParams, RegisterVerifyEmailParams, UserInviteParams, VerifyEmailParams } from './account';
 export type { AdminTestParams } from './admin';
+export type { EmergencyAccessInviteParams, EmergencyAccessKind } from './emergency-access';
 export type { MailContext, RenderedMail } from './html';
 export type { OrgInviteParams } from './org-invite';
 export type { OrgUserAcceptedParams } from './org-user-accepted';
@@ -24,6 +29,14 @@ export const MAIL_TEMPLATES = {
   'change-email': changeEmailMail,
   'admin-test': adminTestMail,
   'user-invite': userInviteMail,
+  'emergency-access-invite': emergencyAccessInviteMail,
+  'emergency-access-accepted': emergencyAccessAcceptedMail,
+  'emergency-access-confirmed': emergencyAccessConfirmedMail,
+  'emergency-access-recovery-initiated': emergencyAccessRecoveryInitiatedMail,
+  'emergency-access-recovery-approved': emergencyAccessRecoveryApprovedMail,
+  'emergency-access-recovery-rejected': emergencyAccessRecoveryRejectedMail,
+  'emergency-access-recovery-reminder': emergencyAccessRecoveryReminderMail,
+  'emergency-access-recovery-timed-out': emergencyAccessRecoveryTimedOutMail,
   'password-hint': passwordHintMail,
   'delete-account': deleteAccountMail,
 } as const satisfies Record<string, (context: MailContext, params: never) => RenderedMail>;

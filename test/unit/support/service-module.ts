@@ -150,6 +150,8 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}):
     PASSWORD_ITERATIONS,
     // Jobs are driven by the tests, never by timers.
     AUTH_REQUEST_PURGE_SCHEDULE: '',
+    EMERGENCY_REQUEST_TIMEOUT_SCHEDULE: '',
+    EMERGENCY_NOTIFICATION_REMINDER_SCHEDULE: '',
     UNAUTHENTICATED_RATELIMIT_MAX_BURST: '100000',
     ENABLE_WEBSOCKET: 'false',
     PUSH_ENABLED: 'false',

@@ -1,0 +1,69 @@
+import { Allow, IsDefined, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+/** Wait times the official request models accept (Range(1, short.MaxValue)). */
+const MAX_WAIT_TIME_DAYS = 32_767;
+
+/**
+ * POST /api/emergency-access/invite (official EmergencyAccessInviteRequestModel). `type` is a number or its name
+ * ("0"/"View", "1"/"Takeover", as Vaultwarden reads it): checked by the service, which answers Vaultwarden's message.
+ */
+export class EmergencyAccessInviteRequestDto {
+  @IsEmail({}, { message: 'The Email field is not a supported e-mail address format.' })
+  @MaxLength(256)
+  email!: string;
+
+  @IsDefined()
+  @Allow()
+  type!: unknown;
+
+  @IsInt()
+  @Min(1)
+  @Max(MAX_WAIT_TIME_DAYS)
+  waitTimeDays!: number;
+}
+
+/** PUT/POST /api/emergency-access/{id} (official EmergencyAccessUpdateRequestModel). */
+export class EmergencyAccessUpdateRequestDto {
+  @IsDefined()
+  @Allow()
+  type!: unknown;
+
+  @IsInt()
+  @Min(1)
+  @Max(MAX_WAIT_TIME_DAYS)
+  waitTimeDays!: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  keyEncrypted?: string | null;
+}
+
+/** POST /api/emergency-access/{id}/accept: the token of the invitation link. */
+export class EmergencyAccessAcceptRequestDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(8192)
+  token!: string;
+}
+
+/** POST /api/emergency-access/{id}/confirm: the grantor's user key wrapped to the grantee's public key. */
+export class EmergencyAccessConfirmRequestDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  key!: string;
+}
+
+/** POST /api/emergency-access/{id}/password (official EmergencyAccessPasswordRequestModel). */
+export class EmergencyAccessPasswordRequestDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  newMasterPasswordHash!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  key!: string;
+}
