@@ -22,6 +22,9 @@ import { ConnectionRegistry } from './notifications/connection-registry';
  * Builds the application: one HTTP(S) server for the API, identity, admin and both hubs; the DOMAIN path
  * as base path; Bitwarden error bodies for everything, parser errors included.
  */
+/** Routes whose JSON body is a whole vault: the item import (personal and organization) and the user-key rotation. */
+export const BULK_BODY_PATHS = ['/api/ciphers/import', '/api/ciphers/import-organization', '/api/accounts/key-management/rotate-user-account-keys'];
+
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   // Database, signing key: owner-only (0700), also when an older version or an operator made it 0755.
   ensureOwnerOnlyFolder(config.dataFolder);
@@ -37,6 +40,11 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.set('etag', false);
   app.use(requestLogger(config));
   app.use(config.basePath || '/', webVaultHandler(config));
+  // The routes that carry a whole vault get the larger limit; every other body the small one (express.json skips a parsed body).
+  const jsonTypes = ['application/json', 'application/*+json', 'text/json'];
+  const bulkJson = express.json({ limit: config.bulkRequestBodyLimit, type: jsonTypes, verify: refuseDeepJson });
+  // Mounted paths match their sub-paths too: only the exact route gets the larger limit.
+  app.use(BULK_BODY_PATHS.map((path) => `${config.basePath}${path}`), (req: Request, res: Response, next: NextFunction) => (req.path === '/' ? bulkJson(req, res, next) : next()));
   app.use(express.json({ limit: config.requestBodyLimit, type: ['application/json', 'application/*+json', 'text/json'], verify: refuseDeepJson }));
   app.use(express.urlencoded({ limit: config.requestBodyLimit, extended: false }));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -117,6 +117,8 @@ export interface AppConfig {
   database: { type: DatabaseType; url: string | null; sqlitePath: string | null; migrateOnStart: boolean; busyTimeoutMs: number };
   /** Bytes. */
   requestBodyLimit: number;
+  /** Bytes: the JSON limit of the routes that carry a whole vault (BULK_BODY_PATHS); never below requestBodyLimit. */
+  bulkRequestBodyLimit: number;
   ipHeader: string | null;
   /** Addresses, CIDR ranges, `local` (any non-global address) or `all`: TRUSTED_PROXIES or IP_HEADER_TRUSTED_PROXIES. */
   trustedProxies: string[];
@@ -286,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined>): LoadedConfi
     dataFolder,
     database: { ...database, migrateOnStart: get<boolean>('DATABASE_MIGRATE_ON_START'), busyTimeoutMs: get<number>('SQLITE_BUSY_TIMEOUT_MS') },
     requestBodyLimit: get<number>('REQUEST_BODY_LIMIT'),
+    bulkRequestBodyLimit: Math.max(get<number>('REQUEST_BODY_LIMIT'), get<number>('BULK_REQUEST_BODY_LIMIT')),
     ipHeader: ipHeader.toLowerCase() === 'none' ? null : ipHeader.toLowerCase(),
     trustedProxies,
     log: { level: 'level' in logLevel ? logLevel.level : 'info', file: get<string | undefined>('LOG_FILE') ?? null, format: get<'json' | 'pretty'>('LOG_FORMAT'), bufferBytes: get<number>('LOG_BUFFER_SIZE') },

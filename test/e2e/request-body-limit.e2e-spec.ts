@@ -38,3 +38,35 @@ describe('REQUEST_BODY_LIMIT=2K', () => {
     expect(res.status).toBe(413);
   });
 });
+
+/** The routes that carry a whole vault (import, key rotation) take BULK_REQUEST_BODY_LIMIT; the rest stay small. */
+describe('BULK_REQUEST_BODY_LIMIT', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ REQUEST_BODY_LIMIT: '2K', BULK_REQUEST_BODY_LIMIT: '8K' });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const post = (path: string, size: number): Promise<Response> =>
+    fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"ciphers":[]${' '.repeat(size - 14)}}` });
+
+  it('a 6K body reaches the import and the rotation (their answer is the missing login, 401), not elsewhere (413); past 8K it is 413 there too', async () => {
+    for (const path of ['/api/ciphers/import', '/api/ciphers/import-organization', '/api/accounts/key-management/rotate-user-account-keys']) {
+      expect((await post(path, 6 * 1024)).status).toBe(401);
+      expect((await post(path, 8 * 1024 + 1)).status).toBe(413);
+    }
+    expect((await post('/api/ciphers', 6 * 1024)).status).toBe(413);
+    expect((await post('/api/ciphers/import/extra', 6 * 1024)).status).toBe(413);
+  });
+
+  it('never falls below REQUEST_BODY_LIMIT', async () => {
+    const app = await createTestApp({ REQUEST_BODY_LIMIT: '16K', BULK_REQUEST_BODY_LIMIT: '4K' });
+    try {
+      expect(app.config.bulkRequestBodyLimit).toBe(16 * 1024);
+    } finally {
+      await app.close();
+    }
+  });
+});
