@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { attachmentRenames } from '../attachments/attachment-renames';
 import { AttachmentsRepository } from '../attachments/attachments.repository';
-import { applyContent } from '../ciphers/ciphers.service';
+import { applyContent } from '../ciphers/cipher-content';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
 import { VaultError } from '../common/errors/vault-error';

@@ -22,7 +22,7 @@ import { OrganizationsQueryService } from '../organizations/organizations-query.
 import { PoliciesQueryService } from '../organizations/policies-query.service';
 import {
   CipherBulkShareRequestDto, CipherCollectionsRequestDto, CipherCreateRequestDto, CipherIdsRequestDto, CipherMoveRequestDto, CipherPartialRequestDto, CipherRequestDto,
-  CipherShareRequestDto, PurgeRequestDto, TYPE_DATA_KEY,
+  CipherShareRequestDto, PurgeRequestDto,
 } from './dto/cipher-request.dto';
 import { CipherMiniResponseDto, CipherResponseDto, toCipherResponse } from './dto/cipher-response.dto';
 import { FolderRelationshipDto, ImportFolderDto, ImportOrganizationRequestDto, ImportRequestDto } from './dto/import-request.dto';
@@ -31,46 +31,7 @@ import { Audience, BulkReason, CipherAnnouncer, CipherEventName } from './cipher
 import { CiphersQueryService, VisibleCipher } from './ciphers-query.service';
 import { CiphersRepository } from './ciphers.repository';
 import { canCreateCollections, canImportAnywhere, canPurgeItems, canUpdateCollection, roleOf } from './organization-rights';
-
-/** Drops the `response` keys clients echo back from their own models; keeps everything else as sent. */
-function withoutResponse(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutResponse);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>)
-      .filter(([key]) => key !== 'response' && key !== '__proto__')
-      .map(([key, inner]) => [key, withoutResponse(inner)]),
-  );
-}
-
-/** Copies the content of a request onto a cipher row (not its dates, owner or per-user state). */
-export function applyContent(cipher: CipherEntity, dto: CipherRequestDto): void {
-  cipher.type = dto.type;
-  cipher.name = dto.name;
-  cipher.notes = dto.notes ?? null;
-  cipher.key = dto.key ?? null;
-  cipher.reprompt = dto.reprompt ?? 0;
-  cipher.data = JSON.stringify(withoutResponse(dto[TYPE_DATA_KEY[dto.type]] ?? {}));
-  cipher.fields = dto.fields
-    ? JSON.stringify(dto.fields.map((field) => ({ type: field.type, name: field.name ?? null, value: field.value ?? null, linkedId: field.linkedId ?? null })))
-    : null;
-  cipher.passwordHistory = dto.passwordHistory
-    ? JSON.stringify(dto.passwordHistory.map((entry) => ({ lastUsedDate: entry.lastUsedDate, password: entry.password })))
-    : null;
-}
-
-export function newCipher(userId: string, dto: CipherRequestDto, now: Date): CipherEntity {
-  const cipher = new CipherEntity();
-  cipher.id = randomUUID();
-  cipher.userId = userId;
-  cipher.organizationId = null;
-  applyContent(cipher, dto);
-  cipher.creationDate = now;
-  cipher.revisionDate = now;
-  cipher.deletedDate = null;
-  cipher.archivedDate = null;
-  return cipher;
-}
+import { applyContent, newCipher } from './cipher-content';
 
 /**
  * Cipher commands. Each is one unit of work that checks ownership, writes, sets the cipher's revision date,

@@ -15,7 +15,7 @@ import { accessFromGrants, CipherAccess, CollectionGrant } from './cipher-access
 import { CipherAnnouncer } from './cipher-announcer';
 import { CiphersQueryService, VisibleCipher } from './ciphers-query.service';
 import { CiphersRepository } from './ciphers.repository';
-import { applyContent, newCipher } from './ciphers.service';
+import { applyContent, newCipher } from './cipher-content';
 import {
   CipherAdminIdsRequestDto, CipherBulkCollectionsRequestDto, CipherCollectionsRequestDto, CipherCreateRequestDto, CipherRequestDto,
 } from './dto/cipher-request.dto';
