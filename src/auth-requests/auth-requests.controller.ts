@@ -20,8 +20,20 @@ export class AuthRequestsController {
   @Post()
   @HttpCode(200)
   create(@Body() dto: CreateAuthRequestDto, @Headers('device-type') deviceType: string | undefined, @Req() req: Request): Promise<AuthRequestResponseDto> {
-    const type = Number(deviceType ?? 14);
-    return this.requests.create(dto, Number.isInteger(type) && type >= 0 && type <= 100 ? type : 14, clientIp(req, this.config));
+    return this.requests.create(dto, this.deviceType(deviceType), clientIp(req, this.config));
+  }
+
+  /**
+   * Authenticated (bitwarden/server): the new device of a logged-in member asks its organizations' admins
+   * (type 2, admin approval; the anonymous route above refuses that type).
+   */
+  @Post('admin-request')
+  @HttpCode(200)
+  @UseGuards(AccessTokenGuard)
+  createAdminRequest(
+    @Auth() auth: AuthContext, @Body() dto: CreateAuthRequestDto, @Headers('device-type') deviceType: string | undefined, @Req() req: Request,
+  ): Promise<AuthRequestResponseDto> {
+    return this.requests.createAdminRequest(auth, dto, this.deviceType(deviceType), clientIp(req, this.config));
   }
 
   @Get()
@@ -53,5 +65,11 @@ export class AuthRequestsController {
   @UseGuards(AccessTokenGuard)
   answer(@Auth() auth: AuthContext, @Param() { id }: IdParamDto, @Body() dto: AnswerAuthRequestDto): Promise<AuthRequestResponseDto> {
     return this.requests.answer(auth, id, dto);
+  }
+
+  /** The Device-Type header as a number; 14 (UnknownBrowser) when absent or out of range. */
+  private deviceType(header: string | undefined): number {
+    const type = Number(header ?? 14);
+    return Number.isInteger(type) && type >= 0 && type <= 100 ? type : 14;
   }
 }

@@ -6,12 +6,16 @@ import { AuthRequestsController } from './auth-requests.controller';
 import { AuthRequestsRepository } from './auth-requests.repository';
 import { AuthRequestsService } from './auth-requests.service';
 import { DecoyAuthRequests } from './decoy-auth-requests';
+import { OrganizationAuthRequestsController } from './organization-auth-requests.controller';
+import { OrganizationAuthRequestsService } from './organization-auth-requests.service';
 
 @Module({
   imports: [AccountsModule],
-  controllers: [AuthRequestsController],
+  controllers: [AuthRequestsController, OrganizationAuthRequestsController],
   // This module's own UnauthenticatedRateLimiter: its windows count auth requests only.
-  providers: [AuthRequestsRepository, AuthRequestsService, DecoyAuthRequests, UnauthenticatedRateLimiter, AuthRequestPurgeJob],
+  providers: [
+    AuthRequestsRepository, AuthRequestsService, DecoyAuthRequests, UnauthenticatedRateLimiter, AuthRequestPurgeJob, OrganizationAuthRequestsService,
+  ],
   exports: [AuthRequestsService],
 })
 export class AuthRequestsModule {}

@@ -15,9 +15,10 @@ import { AuthRequestEntity, UserEntity } from '../db/entities';
 import { Tx, UnitOfWork } from '../db/unit-of-work';
 import { EventBus } from '../event-bus/event-bus.service';
 import {
-  AUTH_REQUEST_ANSWERED_RETENTION_MS, AUTH_REQUEST_TTL_MS, MAX_PENDING_AUTH_REQUESTS, TOO_MANY_PENDING_MESSAGE,
+  ADMIN_AUTH_REQUEST_APPROVED_TTL_MS, ADMIN_AUTH_REQUEST_TTL_MS, AUTH_REQUEST_ANSWERED_RETENTION_MS, AUTH_REQUEST_TTL_MS, MAX_PENDING_AUTH_REQUESTS,
+  TOO_MANY_PENDING_MESSAGE,
 } from './auth-request-limits';
-import { AuthRequestsRepository } from './auth-requests.repository';
+import { ADMIN_APPROVAL, AuthRequestsRepository } from './auth-requests.repository';
 import { DecoyAuthRequests } from './decoy-auth-requests';
 import { AnswerAuthRequestDto, CreateAuthRequestDto } from './dto/auth-request.dto';
 import { AuthRequestResponseDto } from './dto/auth-request-response.dto';
@@ -28,7 +29,15 @@ export { AUTH_REQUEST_TTL_MS };
 
 const PURGE_BATCH = 500;
 
-const hashCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('hex');
+/** Whether `request` can no longer be answered or used at `now` (see AuthRequestsService.expired). */
+export function authRequestExpired(request: AuthRequestEntity, now: Date): boolean {
+  const age = (since: Date): number => now.getTime() - since.getTime();
+  if (request.type !== ADMIN_APPROVAL) return age(request.creationDate) > AUTH_REQUEST_TTL_MS;
+  if (request.approved === true && request.responseDate) return age(request.responseDate) > ADMIN_AUTH_REQUEST_APPROVED_TTL_MS;
+  return age(request.creationDate) > ADMIN_AUTH_REQUEST_TTL_MS;
+}
+
+const hashAccessCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('hex');
 const notFound = (): VaultError => new VaultError(ErrorCode.NotFound, 'Auth request not found.');
 const tooManyPending = (): VaultError => new VaultError(ErrorCode.BadRequest, TOO_MANY_PENDING_MESSAGE);
 
@@ -50,8 +59,12 @@ export class AuthRequestsService {
     return this.config.domain.origin;
   }
 
+  /**
+   * Login with device: 15 minutes after creation. Admin approval (bitwarden/server): 7 days after creation, and
+   * once approved 12 hours after the approval.
+   */
   private expired(request: AuthRequestEntity): boolean {
-    return this.clock.now().getTime() - request.creationDate.getTime() > AUTH_REQUEST_TTL_MS;
+    return authRequestExpired(request, this.clock.now());
   }
 
   /**
@@ -62,14 +75,14 @@ export class AuthRequestsService {
    * an account exists.
    */
   async create(dto: CreateAuthRequestDto, deviceType: number, ip: string): Promise<AuthRequestResponseDto> {
-    if (dto.type === 2) throw new VaultError(ErrorCode.BadRequest, 'Admin approval requests are not supported.');
+    if (dto.type === ADMIN_APPROVAL) throw new VaultError(ErrorCode.BadRequest, 'You must be authenticated to create a request of that type.');
     const emailKey = normalizeEmail(dto.email);
     this.rateLimit(this.limiter.hit(ip, 'auth-request'));
     this.rateLimit(this.limiter.hitKey('auth-request-email', emailKey));
     const now = this.clock.now();
     const request = Object.assign(new AuthRequestEntity(), {
-      id: randomUUID(), userId: '', type: dto.type, requestDeviceIdentifier: dto.deviceIdentifier.toLowerCase(),
-      requestDeviceType: deviceType, requestIp: ip, accessCodeHash: hashCode(dto.accessCode), publicKey: dto.publicKey,
+      id: randomUUID(), userId: '', organizationId: null, type: dto.type, requestDeviceIdentifier: dto.deviceIdentifier.toLowerCase(),
+      requestDeviceType: deviceType, requestIp: ip, accessCodeHash: hashAccessCode(dto.accessCode), publicKey: dto.publicKey,
       encKey: null, masterPasswordHash: null, approved: null, responseDeviceId: null,
       creationDate: now, responseDate: null, authenticationDate: null,
     });
@@ -90,6 +103,35 @@ export class AuthRequestsService {
       this.decoys.add(emailKey, request);
     }
     return toAuthRequestResponse(request, this.origin);
+  }
+
+  /**
+   * POST /api/auth-requests/admin-request (authenticated, as bitwarden/server): the new device of a logged-in
+   * member asks the admins of the organizations it belongs to for its user key. One request per organization
+   * (accepted or confirmed membership); the first is returned. `dto.email` must be the caller's (else the
+   * anonymous route's 400). A device asking again replaces its own unanswered admin requests. Nothing is pushed
+   * to the user (the admins answer, not the user's devices).
+   */
+  async createAdminRequest(auth: AuthContext, dto: CreateAuthRequestDto, deviceType: number, ip: string): Promise<AuthRequestResponseDto> {
+    const now = this.clock.now();
+    const deviceIdentifier = dto.deviceIdentifier.toLowerCase();
+    const created = await this.uow.run(async (tx) => {
+      const user = await this.accounts.findByEmail(tx.manager, normalizeEmail(dto.email));
+      if (!user || !user.enabled || user.id !== auth.userId) throw new VaultError(ErrorCode.BadRequest, 'User or known device not found.');
+      const organizationIds = await this.repo.findMemberOrganizationIds(tx.manager, user.id);
+      if (organizationIds.length === 0) throw new VaultError(ErrorCode.BadRequest, 'User does not belong to any organizations.');
+      await this.repo.lockUser(tx.manager, user.id);
+      await this.repo.deletePendingByDevice(tx.manager, user.id, deviceIdentifier, true);
+      const requests = organizationIds.map((organizationId) => Object.assign(new AuthRequestEntity(), {
+        id: randomUUID(), userId: user.id, organizationId, type: ADMIN_APPROVAL, requestDeviceIdentifier: deviceIdentifier,
+        requestDeviceType: deviceType, requestIp: ip, accessCodeHash: hashAccessCode(dto.accessCode), publicKey: dto.publicKey,
+        encKey: null, masterPasswordHash: null, approved: null, responseDeviceId: null,
+        creationDate: now, responseDate: null, authenticationDate: null,
+      }));
+      for (const request of requests) await this.repo.save(tx.manager, request);
+      return requests[0] as AuthRequestEntity;
+    });
+    return toAuthRequestResponse(created, this.origin);
   }
 
   /** Unanswered, unexpired requests, newest first; the SQL filters on age and is limited to the cap. */
@@ -157,17 +199,21 @@ export class AuthRequestsService {
 
   /**
    * Deletes expired requests (older than 15 minutes) and answered ones whose answer is older than
-   * AUTH_REQUEST_ANSWERED_RETENTION_MS, in batches; drops expired decoys likewise. Returns the rows deleted.
+   * AUTH_REQUEST_ANSWERED_RETENTION_MS, in batches; drops expired decoys likewise. Admin-approval requests: once
+   * 7 days old unless approved, approved ones 12 hours after the approval. Returns the rows deleted.
    */
   async purgeExpired(): Promise<number> {
     const now = this.clock.now();
-    const createdBefore = this.pendingSince(now);
-    const answeredBefore = new Date(now.getTime() - AUTH_REQUEST_ANSWERED_RETENTION_MS);
+    const before = (ms: number): Date => new Date(now.getTime() - ms);
+    const cutoffs = {
+      createdBefore: this.pendingSince(now), answeredBefore: before(AUTH_REQUEST_ANSWERED_RETENTION_MS),
+      adminCreatedBefore: before(ADMIN_AUTH_REQUEST_TTL_MS), adminApprovedBefore: before(ADMIN_AUTH_REQUEST_APPROVED_TTL_MS),
+    };
     this.decoys.purge(now);
     let total = 0;
     for (;;) {
       const removed = await this.uow.run(async (tx) => {
-        const ids = await this.repo.findPurgeable(tx.manager, createdBefore, answeredBefore, PURGE_BATCH);
+        const ids = await this.repo.findPurgeable(tx.manager, cutoffs, PURGE_BATCH);
         await this.repo.deleteByIds(tx.manager, ids);
         return ids.length;
       });
@@ -191,7 +237,7 @@ export class AuthRequestsService {
   }
 
   private codeMatches(request: AuthRequestEntity, code: string): boolean {
-    const given = Buffer.from(hashCode(code), 'hex');
+    const given = Buffer.from(hashAccessCode(code), 'hex');
     const stored = Buffer.from(request.accessCodeHash, 'hex');
     return given.length === stored.length && timingSafeEqual(given, stored);
   }

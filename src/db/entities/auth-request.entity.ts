@@ -5,6 +5,7 @@ import { TimestampColumn } from '../columns';
 /** A "log in with device" request: a new device asks an already logged-in device to approve its login. */
 @Entity({ name: 'auth_requests' })
 @Index('ix_auth_requests_user', ['userId'])
+@Index('ix_auth_requests_organization', ['organizationId'])
 export class AuthRequestEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
   @Column({ type: 'varchar', length: 36, name: 'user_id' }) userId!: string;
@@ -13,6 +14,11 @@ export class AuthRequestEntity {
   @JoinColumn({ name: 'user_id' })
   private readonly fk_user_id?: UserEntity;
 
+  /**
+   * Admin-approval requests (type 2) only: the organization whose admins answer it (one request per organization
+   * of the user, as bitwarden/server makes them). No foreign key: the queries join the membership.
+   */
+  @Column({ type: 'varchar', length: 36, name: 'organization_id', nullable: true }) organizationId!: string | null;
   @Column({ type: 'integer' }) type!: number;
   @Column({ type: 'varchar', length: 64, name: 'request_device_identifier' }) requestDeviceIdentifier!: string;
   @Column({ type: 'integer', name: 'request_device_type' }) requestDeviceType!: number;
