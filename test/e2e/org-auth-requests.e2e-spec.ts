@@ -4,14 +4,15 @@
 // lists the request, opens the member's user key from the reset-password key with the organization's private key,
 // encrypts it to the request's public key and approves; the new device's poll returns it and its anonymous hub
 // hears AuthRequestResponse. Denial, bulk denial, and who may not see or answer.
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { anonymousHub, AnonymousMessage, waitUntil } from '../support/anonymous-hub';
 import { createTestApp, TestApp } from '../support/app';
 import { addMembers, call, createOrganization, Json, newPerson, Organization, Person } from '../support/org-harness';
-import { decryptType2, decryptType4, encryptType4, passwordLogin, WEB_VAULT } from '../support/test-crypto';
+import {
+  askAdmins as askAdminsOn, enableAccountRecovery, encryptedUserKeyFor as userKeyFor, enrollInAccountRecovery, listPending, NewDevice, poll as pollOn,
+} from '../support/org-auth-requests';
+import { decryptType4, encryptType4 } from '../support/test-crypto';
 import type { HubConnection } from '@microsoft/signalr';
-
-interface NewDevice { token: string; identifier: string; privateKeyDer: Buffer; publicKey: string; accessCode: string }
 
 describe('admin approval of logins: /api/organizations/{orgId}/auth-requests', () => {
   let t: TestApp;
@@ -31,49 +32,17 @@ describe('admin approval of logins: /api/organizations/{orgId}/auth-requests', (
     outsiderOrg = await createOrganization(t, outsider, 'Elsewhere');
     memberIdOf = await addMembers(t, owner, org, [member, plain]);
     // Account recovery needs the Single organization policy; then the member enrolls through the official route.
-    for (const [type, data] of [[3, null], [8, { autoEnrollEnabled: false }]] as const) {
-      expect((await call(t, owner.token, 'PUT', `/api/organizations/${org.id}/policies/${type}`, { policy: { type, enabled: true, data }, metadata: {} })).status).toBe(200);
-    }
-    const enrolled = await call(t, member.token, 'PUT', `/api/organizations/${org.id}/users/${member.userId}/reset-password-enrollment`, {
-      resetPasswordKey: encryptType4(member.account.secrets.userKey, org.publicKey), masterPasswordHash: member.account.masterPasswordHash,
-    });
-    expect(enrolled.status).toBe(200);
+    await enableAccountRecovery(t, owner, org);
+    await enrollInAccountRecovery(t, org, member);
   }, 120_000);
   afterAll(async () => {
     await Promise.all(hubs.map((hub) => hub.stop()));
     await t?.close();
   });
 
-  /** A new web-vault device of `who` logs in and asks its organizations' admins, with a fresh key pair and access code. */
-  const askAdmins = async (who: Person): Promise<{ id: string; device: NewDevice }> => {
-    const identifier = randomUUID();
-    const token = (await passwordLogin(t.baseUrl, who.account, { ...WEB_VAULT, identifier })).access_token;
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-    const device: NewDevice = {
-      token, identifier, accessCode: randomBytes(16).toString('base64url'),
-      privateKeyDer: pair.privateKey.export({ type: 'pkcs8', format: 'der' }), publicKey: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-    };
-    const res = await fetch(`${t.baseUrl}/api/auth-requests/admin-request`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Device-Type': String(WEB_VAULT.type) },
-      body: JSON.stringify({ email: who.account.email, publicKey: device.publicKey, deviceIdentifier: identifier, accessCode: device.accessCode, type: 2 }),
-    });
-    const body = (await res.json()) as Json;
-    expect(res.status).toBe(200);
-    expect(body).toMatchObject({ object: 'auth-request', publicKey: device.publicKey, requestDeviceIdentifier: identifier, requestApproved: false, key: null });
-    return { id: body.id as string, device };
-  };
-  const poll = async (id: string, device: NewDevice): Promise<Json> => {
-    const res = await fetch(`${t.baseUrl}/api/auth-requests/${id}/response?code=${encodeURIComponent(device.accessCode)}`);
-    expect(res.status).toBe(200);
-    return res.json();
-  };
-  const listed = async (who: Person, orgId = org.id): Promise<Json[]> => {
-    const res = await call(t, who.token, 'GET', `/api/organizations/${orgId}/auth-requests`);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ object: 'list', continuationToken: null });
-    return res.body.data as Json[];
-  };
+  const askAdmins = (who: Person): Promise<{ id: string; device: NewDevice }> => askAdminsOn(t, who);
+  const poll = (id: string, device: NewDevice): Promise<Json> => pollOn(t, id, device);
+  const listed = (who: Person, orgId = org.id): Promise<Json[]> => listPending(t, who, orgId);
   const listen = async (id: string): Promise<AnonymousMessage[]> => {
     const hub = await anonymousHub(t.baseUrl, id);
     hubs.push(hub.connection);
@@ -81,16 +50,7 @@ describe('admin approval of logins: /api/organizations/{orgId}/auth-requests', (
   };
 
   /** What the web vault computes to approve: the member's user key, re-encrypted to the request's public key. */
-  const encryptedUserKeyFor = async (request: Json): Promise<string> => {
-    const sync = await call(t, owner.token, 'GET', '/api/sync');
-    const wrappedOrgKey = (sync.body.profile.organizations as Json[]).find((o) => o.id === org.id).key as string;
-    const orgKey = decryptType4(wrappedOrgKey, owner.account.secrets.privateKeyDer);
-    const details = await call(t, owner.token, 'GET', `/api/organizations/${org.id}/users/${request.organizationUserId}/reset-password-details`);
-    expect(details.status).toBe(200);
-    const orgPrivateKey = decryptType2(details.body.encryptedPrivateKey as string, orgKey);
-    const userKey = decryptType4(details.body.resetPasswordKey as string, orgPrivateKey);
-    return encryptType4(userKey, request.publicKey as string);
-  };
+  const encryptedUserKeyFor = (request: Json): Promise<string> => userKeyFor(t, owner, org.id, request);
 
   it('the owner approves with the user key re-encrypted to the device; the device polls it, decrypts it, and its anonymous hub hears 16', async () => {
     const { id, device } = await askAdmins(member);
