@@ -216,8 +216,12 @@ export class TokenGrantService {
   }
 
   private async refreshGrant(form: TokenForm): Promise<TokenResponseDto> {
-    const refreshToken = field(form, 'refresh_token');
-    if (!refreshToken || refreshToken.length > 512) throw invalidGrant('invalid_refresh_token');
+    const presented = field(form, 'refresh_token');
+    if (!presented || presented.length > 4096) throw invalidGrant('invalid_refresh_token');
+    // A refresh token Vaultwarden issued (before an import) wraps the device's opaque token; the answer hands that
+    // opaque token back, so the client holds this server's form from now on.
+    const refreshToken = this.tokens.vaultwardenRefreshDeviceToken(presented) ?? presented;
+    if (refreshToken.length > 512) throw invalidGrant('invalid_refresh_token');
     // Unknown, revoked, idle past REFRESH_TOKEN_IDLE_DAYS, or its user gone or disabled: the same invalid_grant.
     // Otherwise the token's idle window slides (committed only with a successful lookup).
     const session = await this.uow.run(async (tx) => {

@@ -213,7 +213,8 @@ export class TwoFactorLoginService {
 
   /** This device's remember token: the one stored for it, unexpired, issued under the current security stamp. */
   private async rememberValid(user: UserEntity, device: LoginDevice, token: string): Promise<boolean> {
-    if (this.config.twoFactor.disableRemember || token.length > 512) return false;
+    // 2048: a remember token Vaultwarden issued (kept by an import) is an RS256 JWT of about 600 characters.
+    if (this.config.twoFactor.disableRemember || token.length > 2048) return false;
     const stored = await this.uow.read((db) => this.repo.rememberOf(db, user.id, device.identifier));
     if (!stored) return false;
     const valid = sameText(sha256Hex(token), stored.tokenHash) && stored.expiresAt.getTime() > this.clock.now().getTime() && stored.securityStamp === user.securityStamp;

@@ -100,7 +100,7 @@ describe('with mail: the hint and the deletion link are mailed, and nobody learn
   });
 });
 
-/** One app per describe, each started after the last one closed: passport keeps one 'jwt' strategy per process, so the app started last would check every app's tokens with its own key. */
+/** One app per describe, each closed before the next one starts. */
 function withApp(env: Record<string, string>): () => TestApp {
   let app: TestApp;
   beforeAll(async () => {

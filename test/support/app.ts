@@ -31,10 +31,10 @@ export interface TestApp {
  * temporary data folder, low server-side PBKDF2 iterations (for speed), signups open.
  * `env` overrides any variable, exactly as the environment would.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { reachableDomain?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { reachableDomain?: boolean; port?: number } = {}): Promise<TestApp> {
   const dataFolder = env.DATA_FOLDER ?? mkdtempSync(join(tmpdir(), 'vault-test-'));
   // Links the server builds from DOMAIN (attachment downloads) must reach it: then the port is chosen first.
-  const port = options.reachableDomain ? await freePort() : 0;
+  const port = options.port ?? (options.reachableDomain ? await freePort() : 0);
   const { config } = loadConfig({
     DATA_FOLDER: dataFolder,
     DOMAIN: port ? `https://127.0.0.1:${port}` : 'https://127.0.0.1',

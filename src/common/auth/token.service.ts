@@ -44,6 +44,15 @@ export class TokenService {
     return `${this.config.publicUrl}/identity`;
   }
 
+  /**
+   * The issuer of the login tokens Vaultwarden signs (`<DOMAIN origin>|login`). After an import from Vaultwarden
+   * (DATA_FOLDER/rsa_key.pem is its key), its access and refresh tokens carry this issuer; no token this server
+   * signs does (its own are `<DOMAIN>/identity` and `<DOMAIN>/identity|<purpose>`).
+   */
+  get vaultwardenIssuer(): string {
+    return `${this.config.domain.origin}|login`;
+  }
+
   issueAccessToken(subject: TokenSubject, now = this.clock.now()): { token: string; expiresIn: number } {
     const nbf = Math.floor(now.getTime() / 1000);
     const expiresIn = this.config.accessTokenLifetimeSeconds;
@@ -123,14 +132,41 @@ export class TokenService {
     return key;
   }
 
-  /** Verifies signature, algorithm, issuer, exp and nbf; returns the claims or null. Never throws. */
+  /** Verifies signature, algorithm, issuer, exp and nbf (against the Clock); returns the claims or null. Never throws. */
   verify(token: string): AccessTokenClaims | null {
     try {
-      const claims = jwt.verify(token, this.keys.publicKey, { algorithms: ['RS256'], issuer: this.issuer, clockTolerance: CLOCK_TOLERANCE_SECONDS });
+      const issuer = this.isVaultwardenToken(token) ? this.vaultwardenIssuer : this.issuer;
+      const claims = jwt.verify(token, this.keys.publicKey, { algorithms: ['RS256'], issuer, clockTolerance: CLOCK_TOLERANCE_SECONDS, clockTimestamp: this.clockSeconds() });
       return isUserClaims(claims) ? claims : null;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * A refresh token Vaultwarden handed out (a JWT: RS256 with the signing key, its login issuer, unexpired, holding
+   * the opaque `device_token` it keeps per device) → that opaque token, which the import stored hashed as the
+   * device's refresh token. Null for anything else (this server's own refresh tokens are not JWTs). Never throws.
+   */
+  vaultwardenRefreshDeviceToken(token: string): string | null {
+    if (token.length > 4096 || !this.isVaultwardenToken(token)) return null;
+    try {
+      const claims = jwt.verify(token, this.keys.publicKey, { algorithms: ['RS256'], issuer: this.vaultwardenIssuer, clockTolerance: CLOCK_TOLERANCE_SECONDS, clockTimestamp: this.clockSeconds() });
+      const deviceToken = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).device_token : undefined;
+      return typeof deviceToken === 'string' && deviceToken.length > 0 && deviceToken.length <= 512 ? deviceToken : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Claims Vaultwarden's login issuer (unverified: only picks the check; times of those follow the Clock). */
+  private isVaultwardenToken(token: string): boolean {
+    const decoded = jwt.decode(token);
+    return typeof decoded === 'object' && decoded !== null && decoded.iss === this.vaultwardenIssuer;
+  }
+
+  private clockSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 }
 

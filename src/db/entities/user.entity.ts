@@ -15,7 +15,8 @@ export class UserEntity {
   @Column({ type: 'boolean', default: true }) enabled!: boolean;
   /** Server-side slow hash of the client's master password hash (base64). */
   @Column({ type: 'varchar', length: 128, name: 'password_hash' }) passwordHash!: string;
-  @Column({ type: 'varchar', length: 64, name: 'password_salt' }) passwordSalt!: string;
+  /** Base64: 32 bytes for accounts made here, 64 for accounts imported from Vaultwarden. */
+  @Column({ type: 'varchar', length: 128, name: 'password_salt' }) passwordSalt!: string;
   @Column({ type: 'integer', name: 'password_iterations' }) passwordIterations!: number;
   @Column({ type: 'text', name: 'password_hint', nullable: true }) passwordHint!: string | null;
   @Column({ type: 'integer', name: 'kdf_type' }) kdfType!: number;
