@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
  * The layering the house intends (docs/architecture.md): features write and emit, the bus carries, the wire
  * table decides, two consumers deliver. Each area may not import the areas listed for it.
  */
-const FEATURES = ['accounts', 'admin', 'attachments', 'auth-requests', 'ciphers', 'devices', 'folders', 'identity', 'mail', 'organizations', 'sends', 'settings', 'sync', 'two-factor', 'web-vault', 'metrics', 'emergency-access', 'icons'];
+const FEATURES = ['accounts', 'admin', 'attachments', 'auth-requests', 'ciphers', 'devices', 'folders', 'identity', 'mail', 'organizations', 'sends', 'settings', 'sync', 'two-factor', 'web-vault', 'metrics', 'emergency-access', 'icons', 'import'];
 const CONSUMERS = ['notifications', 'push'];
 const folders = (names) => names.map((name) => `**/${name}/**`);
 const forbid = (files, names, why) => ({
@@ -12,7 +12,7 @@ const forbid = (files, names, why) => ({
   rules: { 'no-restricted-imports': ['error', { patterns: [{ group: folders(names), message: why }] }] },
 });
 export const LAYERS = [
-  forbid(['src/{admin,attachments,auth-requests,ciphers,devices,folders,identity,mail,organizations,sends,settings,sync,two-factor,web-vault,metrics,emergency-access,icons,config,db,wire,doctor}/**/*.ts'], CONSUMERS,
+  forbid(['src/{admin,attachments,auth-requests,ciphers,devices,folders,identity,mail,organizations,sends,settings,sync,two-factor,web-vault,metrics,emergency-access,icons,import,config,db,wire,doctor}/**/*.ts'], CONSUMERS,
     'Features, the wire table and the database never call a transport: emit a domain event (src/event-bus) and let the wire table decide.'),
   forbid(['src/accounts/**/*.ts'], [...CONSUMERS, 'identity'],
     'accounts/ never calls a transport, and identity/ depends on accounts/, not the other way round.'),
