@@ -4,7 +4,6 @@
 // items and takes the account over (new master password; A's devices are logged out). Then the refusals, and
 // EMERGENCY_ACCESS_ALLOWED=false.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Clock } from '../../src/common/time/clock';
 import { EmergencyAccessJobs } from '../../src/emergency-access/emergency-access.jobs';
 import { capturedLogs, createTestApp, TestApp } from '../support/app';
 import { fetchLink, sha256, uploadAttachment } from '../support/attachments';
@@ -15,6 +14,7 @@ import {
   createLoginItem, decryptType2Text, makePbkdf2Account, registerAccount, decryptType4, encryptType2, encryptType4, HttpError, masterPasswordHash, passwordLogin, pbkdf2MasterKey,
   stretchMasterKey, TestAccount, unwrapUserKey, WEB_VAULT,
 } from '../support/test-crypto';
+import { withClockShifted } from '../support/clock';
 
 const DAY = 24 * 3600_000;
 const NOT_VALID = 'Emergency access not valid.';
@@ -22,17 +22,6 @@ const TAKEOVER = 1;
 const VIEW = 0;
 const LOG_OUT = 11;
 
-/** Runs `body` with the server's clock moved by `ms`. */
-async function withClockAhead<T>(t: TestApp, ms: number, body: () => Promise<T>): Promise<T> {
-  const clock = t.app.get(Clock);
-  const now = clock.now.bind(clock);
-  clock.now = () => new Date(now().getTime() + ms);
-  try {
-    return await body();
-  } finally {
-    clock.now = now;
-  }
-}
 
 /** The accept-emergency link of an invitation mail, and its query. */
 function acceptLink(mail: ReceivedMail): { link: string; query: URLSearchParams } {
@@ -127,12 +116,12 @@ describe('emergency access (mail on)', () => {
     expect((await mailTo(a, 'Emergency Access Initiated')).text).toContain('take over your vault');
     expect((await call(t, b.token, 'POST', `/api/emergency-access/${id}/takeover`)).body.message).toBe(NOT_VALID);
     const jobs = t.app.get(EmergencyAccessJobs);
-    expect(await withClockAhead(t, DAY - 60_000, () => jobs.approveTimedOut())).toBe(0);
+    expect(await withClockShifted(t, DAY - 60_000, () => jobs.approveTimedOut())).toBe(0);
     expect((await call(t, b.token, 'POST', `/api/emergency-access/${id}/takeover`)).status).toBe(400);
 
     // The wait time passes: the job approves it and tells both.
     // (The mails are due at the job's time: the clock stays ahead until they are out.)
-    await withClockAhead(t, DAY + 60_000, async () => {
+    await withClockShifted(t, DAY + 60_000, async () => {
       expect(await jobs.approveTimedOut()).toBe(1);
       await mailTo(a, 'Emergency Access Granted');
       await mailTo(b, 'Emergency Access Approved');

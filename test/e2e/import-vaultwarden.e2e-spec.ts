@@ -8,7 +8,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Clock } from '../../src/common/time/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { totpCode, totpStep } from '../../src/two-factor/totp';
 import { createDataSource } from '../../src/db/data-source';
@@ -19,6 +18,7 @@ import { createTestApp, TestApp, TLS_CERT } from '../support/app';
 import { BwProfile } from '../support/bw-cli';
 import { HubClient } from '../support/hub-client';
 import { argon2idSalt, decodeJwtPayload, decryptType2Text, masterPasswordHash, passwordLogin, pbkdf2MasterKey, TestAccount, unwrapUserKey } from '../support/test-crypto';
+import { withClockShifted } from '../support/clock';
 
 jest.setTimeout(300_000);
 
@@ -209,16 +209,8 @@ describe('import a Vaultwarden data folder (npm run import:vaultwarden)', () => 
    * refresh windows and remembered devices it made are checked as on the day of a real switch, however old the
    * fixture is (its access token lived 2 hours, the rest 30 days).
    */
-  async function atFixtureTime<T>(body: () => Promise<T>): Promise<T> {
-    const clock = t.app.get(Clock);
-    const now = clock.now.bind(clock);
-    const shift = Date.now() - (Date.parse(manifest.tokens.accessTokenIssuedAt) + 60_000);
-    clock.now = () => new Date(now().getTime() - shift);
-    try {
-      return await body();
-    } finally {
-      clock.now = now;
-    }
+  function atFixtureTime<T>(body: () => Promise<T>): Promise<T> {
+    return withClockShifted(t, Date.parse(manifest.tokens.accessTokenIssuedAt) + 60_000 - Date.now(), body);
   }
 
   it('the fixture CLI profile, logged in to Vaultwarden, syncs against Vaultwave without logging in again', async () => {

@@ -6,7 +6,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Clock } from '../../src/common/time/clock';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { SendPurgeJob } from '../../src/sends/send-purge.job';
 import { createTestApp, TestApp } from '../support/app';
@@ -14,6 +13,7 @@ import { fetchLink, multipartForm, postMultipart, sha256 } from '../support/atta
 import { HubClient, HubNotification } from '../support/hub-client';
 import { addMembers, call, connectHub, createOrganization, Json, JsonResponse, newPerson, nothingReaches, Person } from '../support/org-harness';
 import { decodeJwtPayload, encryptType2 } from '../support/test-crypto';
+import { withClockShifted } from '../support/clock';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -122,17 +122,6 @@ function sendFilesOnDisk(t: TestApp): string[] {
 const upload = (t: TestApp, p: Person, sendId: string, fileId: string, bytes: Buffer, fileName: string): Promise<JsonResponse> =>
   postMultipart(t, p.token, `/api/sends/${sendId}/file/${fileId}`, multipartForm([['data', new Blob([bytes], { type: 'application/octet-stream' })]], fileName));
 
-/** Runs `body` with the server's clock moved by `ms`. */
-async function withClockAhead<T>(t: TestApp, ms: number, body: () => Promise<T>): Promise<T> {
-  const clock = t.app.get(Clock);
-  const now = clock.now.bind(clock);
-  clock.now = () => new Date(now().getTime() + ms);
-  try {
-    return await body();
-  } finally {
-    clock.now = now;
-  }
-}
 
 describe('sends: owner routes, grant and access, files, purge, policies, legacy routes', () => {
   let t: TestApp;
@@ -342,7 +331,7 @@ describe('sends: owner routes, grant and access, files, purge, policies, legacy 
 
     const expiring = await createText(t, alice, 'expires in an hour', { expirationDate: inFuture(60 * MINUTE) });
     const expiringToken = await sendToken(t, expiring.accessId);
-    await withClockAhead(t, 2 * 60 * MINUTE, async () => {
+    await withClockShifted(t, 2 * 60 * MINUTE, async () => {
       expect(await grant(t, { send_id: expiring.accessId })).toMatchObject({ status: 400, body: SEND_ID_INVALID });
       expectError(await postBare(t, expiringToken, '/api/sends/access'), 404, NOT_FOUND);
     });
@@ -410,7 +399,7 @@ describe('sends: owner routes, grant and access, files, purge, policies, legacy 
     // The token names this file only.
     expect((await fetch(`${url.origin}/api/sends/${randomUUID()}/${fileId}?t=${encodeURIComponent(t0)}`)).status).toBe(404);
     // The link lives two minutes.
-    await withClockAhead(t, 3 * MINUTE, async () => expect((await fetch(url)).status).toBe(404));
+    await withClockShifted(t, 3 * MINUTE, async () => expect((await fetch(url)).status).toBe(404));
 
     // The legacy download route (older clients): {id} is the access id (official) or the Send id (Vaultwarden).
     for (const id of [send.accessId, send.id]) {
@@ -457,7 +446,7 @@ describe('sends: owner routes, grant and access, files, purge, policies, legacy 
     // Before its deletion date: nothing to do for it.
     await t.app.get(SendPurgeJob).runOnce();
     expect((await call(t, alice.token, 'GET', `/api/sends/${send.id}`)).status).toBe(200);
-    const report = await withClockAhead(t, 10 * MINUTE, () => t.app.get(SendPurgeJob).runOnce());
+    const report = await withClockShifted(t, 10 * MINUTE, () => t.app.get(SendPurgeJob).runOnce());
     expect(report.deleted).toBeGreaterThanOrEqual(1);
     expectError(await call(t, alice.token, 'GET', `/api/sends/${send.id}`), 404, NOT_FOUND);
     expect((await call(t, alice.token, 'GET', `/api/sends/${keep.id}`)).status).toBe(200);

@@ -1,12 +1,12 @@
 // Emergency access on PostgreSQL and MySQL (MariaDB here): the feature's hand-written SQL (the duplicate check, the
 // jobs' read of pending requests, the conditional status and reminder updates with their timestamp comparison, the
 // takeover's writes on the grantor's account and memberships), over HTTP.
-import { Clock } from '../../src/common/time/clock';
 import { EmergencyAccessJobs } from '../../src/emergency-access/emergency-access.jobs';
 import { createTestApp, TestApp } from '../support/app';
 import { call, newPerson, Person } from '../support/org-harness';
 import { createMysqlDatabase, createPostgresDatabase, describeWithServices, TestDatabase } from '../support/services';
 import { decryptType4, encryptType2, encryptType4, masterPasswordHash, passwordLogin, pbkdf2MasterKey, stretchMasterKey, WEB_VAULT } from '../support/test-crypto';
+import { withClockShifted } from '../support/clock';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -17,17 +17,7 @@ function emergencyAccessOn(name: string, variable: 'TEST_POSTGRES_URL' | 'TEST_M
     let a: Person;
     let b: Person;
 
-    /** Runs `body` with the server's clock moved by `ms`. */
-    const ahead = async <T>(ms: number, body: () => Promise<T>): Promise<T> => {
-      const clock = t.app.get(Clock);
-      const now = clock.now.bind(clock);
-      clock.now = () => new Date(now().getTime() + ms);
-      try {
-        return await body();
-      } finally {
-        clock.now = now;
-      }
-    };
+    const ahead = <T>(ms: number, body: () => Promise<T>): Promise<T> => withClockShifted(t, ms, body);
 
     beforeAll(async () => {
       db = await createDatabase();
