@@ -22,6 +22,20 @@ export class Tx {
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 
+/** How often a unit of work the database aborted as a deadlock (or serialization failure) is run again. */
+export const DEADLOCK_RETRIES = 3;
+
+/**
+ * Whether the database aborted the transaction to break a deadlock or a serialization conflict, so that running the
+ * same unit of work again is the cure: MySQL/MariaDB ER_LOCK_DEADLOCK (1213), PostgreSQL deadlock_detected (40P01)
+ * and serialization_failure (40001). SQLite runs one unit of work at a time and never deadlocks.
+ */
+export function isDeadlock(error: unknown): boolean {
+  const driver = (error as { driverError?: { errno?: unknown; code?: unknown } } | null)?.driverError;
+  if (!driver) return false;
+  return driver.errno === 1213 || driver.code === 'ER_LOCK_DEADLOCK' || driver.code === '40P01' || driver.code === '40001';
+}
+
 /**
  * One unit of work per command. On SQLite every database access is serialised through one lock, because the
  * driver holds a single connection: without it, a read could see another request's uncommitted rows.
@@ -39,8 +53,24 @@ export class UnitOfWork {
     this.serialize = dataSource.options.type === 'better-sqlite3';
   }
 
-  /** Runs `work` in a transaction; after commit, schedules the hooks it registered. */
+  /**
+   * Runs `work` in a transaction; after commit, schedules the hooks it registered. A transaction the database
+   * aborted to break a deadlock is rolled back whole, so `work` runs again from the start (a few times, after a
+   * short random pause) instead of the request failing with a 500; hooks of an aborted attempt never run.
+   */
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.attempt(work);
+      } catch (error) {
+        if (!isDeadlock(error) || attempt > DEADLOCK_RETRIES) throw error;
+        log.warn({ attempt }, 'unit_of_work.deadlock_retried');
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  private async attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     let hooks: Array<() => Promise<void> | void> = [];
     const result = await this.exclusive(() =>
       this.dataSource.transaction(async (manager) => {

@@ -181,14 +181,14 @@ export async function createServiceHarness(options: ServiceHarnessOptions = {}):
   const sessions = module.get(SessionService);
 
   const session = async (user: UserEntity, device: DeviceEntity): Promise<AuthContext> => {
-    // Issued at real time: the token's validity is checked against real time, whatever the test clock says.
+    // Issued at the test clock's time: tokens are checked against the same Clock.
     const { token } = tokens.issueAccessToken({
       user: { id: user.id, email: user.email, name: user.name, emailVerified: true, securityStamp: user.securityStamp },
       device: { identifier: device.identifier, type: device.type },
       clientId: 'web',
       scope: ['api', 'offline_access'],
       amr: ['Application'],
-    }, new Date());
+    }, clock.now());
     const auth = await sessions.authenticate(token);
     if (!auth) throw new Error('seeded session did not authenticate');
     return auth;
