@@ -36,7 +36,7 @@ async function upgradeKeepsSessions(env: Record<string, string>): Promise<void> 
   try {
     await runMigrations(before);
     await insert(before, 'users', {
-      id: userId, email: `${userId}@example.com`, password_hash: 'x', password_salt: 'x', password_iterations: 600000,
+      id: userId, email: `${userId}@example.com`, password_hash: 'x', password_salt: 'the-salt', password_iterations: 600000,
       kdf_type: 0, kdf_iterations: 600000, user_key: 'x', security_stamp: randomUUID(), api_key: 'x',
       creation_date: now, updated_date: now, revision_date: now,
     });
@@ -59,6 +59,8 @@ async function upgradeKeepsSessions(env: Record<string, string>): Promise<void> 
     expect(rows[0]!.refresh_token_last_used_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     expect(new Date(rows[0]!.refresh_token_last_used_at!).getTime()).toBeGreaterThanOrEqual(start - 1000);
     expect(rows[1]!.refresh_token_last_used_at).toBeNull();
+    // Every later migration kept the account as it was (WidenPasswordSalt once re-created the column on PostgreSQL).
+    expect(await query(after, 'SELECT password_salt FROM users WHERE id = :userId', { userId })).toEqual([{ password_salt: 'the-salt' }]);
   } finally {
     await after.destroy();
   }
