@@ -89,6 +89,8 @@ export class KeyRotationService {
     if (!(await verifyMasterPasswordHash(user, dto.oldMasterKeyAuthenticationHash, { priority: true }))) throw new VaultError(ErrorCode.InvalidPassword);
     checkRotationRequest(user, dto);
     const unlock = dto.accountUnlockData.masterPasswordUnlockData;
+    const hint = unlock.masterPasswordHint === undefined ? undefined : unlock.masterPasswordHint?.trim() || null;
+    if (hint && !this.config.passwordHints.allowed) throw badRequest('Password hints have been disabled by the administrator. Remove the hint and try again.');
     const password = await hashMasterPasswordHash(unlock.masterKeyAuthenticationHash, this.config.passwordIterations, { priority: true });
     await this.uow.run(async (tx) => {
       const fresh = await this.queries.requireUser(tx.manager, auth.userId);
@@ -101,7 +103,7 @@ export class KeyRotationService {
         passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations,
         userKey: unlock.masterKeyEncryptedUserKey, privateKey: privateKey ?? fresh.privateKey, securityStamp: randomUUID(), updatedDate: now,
       });
-      if (unlock.masterPasswordHint !== undefined) fresh.passwordHint = unlock.masterPasswordHint || null;
+      if (hint !== undefined) fresh.passwordHint = hint;
       await this.users.save(tx.manager, fresh);
       await this.accountRevision.bump(tx, [auth.userId], now);
       await this.devices.revokeRefreshTokens(tx, auth.userId, auth.deviceId);

@@ -4,6 +4,7 @@
 // keys, and GET /api/auth-requests/pending. Mail goes through a real SMTP server (test/support/smtp-server.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { capturedLogs, createTestApp, TestApp } from '../support/app';
+import { rotationRequest } from '../support/key-rotation';
 import { call } from '../support/org-harness';
 import { ReceivedMail, TestSmtpServer } from '../support/smtp-server';
 import {
@@ -223,6 +224,11 @@ describe('PASSWORD_HINTS_ALLOWED=false', () => {
       masterPasswordHash: user.masterPasswordHash, newMasterPasswordHash: 'bmV3', key: user.wrappedUserKey, masterPasswordHint: 'nope',
     });
     expect(change).toMatchObject({ status: 400, body: { message } });
+    // The key rotation carries a hint too (the web vault's change of master password with rotation).
+    const sync = (await call(noHints, token, 'GET', '/api/sync')).body;
+    const rotation = rotationRequest(user, sync.profile.id, sync, randomBytes(64));
+    rotation.accountUnlockData.masterPasswordUnlockData.masterPasswordHint = 'nope';
+    expect(await call(noHints, token, 'POST', '/api/accounts/key-management/rotate-user-account-keys', rotation)).toMatchObject({ status: 400, body: { message } });
     expect(await tryLogin(noHints, user.email, user.masterPasswordHash)).toBe(200);
   }, 60_000);
 });
