@@ -8,6 +8,7 @@ import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 
 import { EntityManager } from 'typeorm';
 import { AuthContext } from '../common/auth/auth-context';
 import { ProfileOrganizationsSource } from './profile-organizations';
+import { EmergencyAccessInvites } from './emergency-access-invites';
 import { OrgInviteTokens } from './org-invite-tokens';
 import { MasterPasswordPolicySource } from './master-password-policy';
 import { TokenService } from '../common/auth/token.service';
@@ -66,6 +67,8 @@ export class AccountsService {
     @Optional() private readonly invites?: OrgInviteTokens,
     /** Absent without the organizations feature: verify-password then answers no policy. */
     @Optional() private readonly masterPasswordPolicies?: MasterPasswordPolicySource,
+    /** Absent without the emergency access feature: registration then takes no emergency access invitation. */
+    @Optional() private readonly emergencyInvites?: EmergencyAccessInvites,
   ) {}
 
   /** Open signups, a whitelisted domain, or an address the admin panel invited. */
@@ -108,10 +111,13 @@ export class AccountsService {
     const hint = this.passwordHint(dto.masterPasswordHint);
     // A valid organization invitation lets its address register even when signups are closed, and verifies it.
     const inviteMemberId = await this.checkInvite(dto, email);
-    if (inviteMemberId === null && !(await this.signupAllowedFor(email))) throw new VaultError(ErrorCode.SignupsNotAllowed);
+    // So does a valid emergency access invitation (Vaultwarden), which is accepted with the registration.
+    const emergencyAccessId = await this.checkEmergencyInvite(dto, email);
+    const invited = inviteMemberId !== null || emergencyAccessId !== null;
+    if (!invited && !(await this.signupAllowedFor(email))) throw new VaultError(ErrorCode.SignupsNotAllowed);
     let name = dto.name ?? null;
-    let emailVerified = inviteMemberId !== null;
-    if (mode === 'finish' && inviteMemberId === null) {
+    let emailVerified = invited;
+    if (mode === 'finish' && !invited) {
       const claims = dto.emailVerificationToken ? this.tokens.verifyPurposeToken(VERIFY_PURPOSE, dto.emailVerificationToken) : null;
       if (!claims || claims.sub !== email) throw new VaultError(ErrorCode.InvalidVerificationToken);
       if (typeof claims.name === 'string' && claims.name !== '') name = claims.name;
@@ -138,7 +144,7 @@ export class AccountsService {
       await this.users.insert(tx.manager, user);
       await this.invitations.delete(tx.manager, email);
       if (mustVerify) await this.accountMail.queueVerifyEmail(tx, user, true);
-      await this.bus.emit(tx, 'UserRegistered', { userId: user.id, email, ...(inviteMemberId ? { inviteMemberId } : {}) });
+      await this.bus.emit(tx, 'UserRegistered', { userId: user.id, email, ...(inviteMemberId ? { inviteMemberId } : {}), ...(emergencyAccessId ? { emergencyAccessId } : {}) });
     });
   }
 
@@ -153,6 +159,21 @@ export class AccountsService {
     if (!dto.orgInviteToken || !this.invites) throw new VaultError(ErrorCode.InvalidInviteToken);
     if (!(await this.invites.isValid(dto.orgInviteToken, { organizationUserId: dto.organizationUserId, email }))) throw new VaultError(ErrorCode.InvalidInviteToken);
     return dto.organizationUserId.toLowerCase();
+  }
+
+  /**
+   * The grant id of the emergency access invitation the registration carries (`acceptEmergencyAccessInviteToken`
+   * with `acceptEmergencyAccessId`), once its token is checked; null without one. Anything that does not check out
+   * (one field alone, a forged or expired token, another address or grant, together with an organization invitation)
+   * is a 400.
+   */
+  private async checkEmergencyInvite(dto: RegisterDto, email: string): Promise<string | null> {
+    if (!dto.acceptEmergencyAccessInviteToken && !dto.acceptEmergencyAccessId) return null;
+    const invalid = (): VaultError => new VaultError(ErrorCode.InvalidInviteToken, 'Invalid accept emergency access invite token.');
+    if (!dto.acceptEmergencyAccessInviteToken || !dto.acceptEmergencyAccessId || !this.emergencyInvites || dto.orgInviteToken || dto.organizationUserId) throw invalid();
+    const emergencyAccessId = dto.acceptEmergencyAccessId.toLowerCase();
+    if (!(await this.emergencyInvites.isValid(dto.acceptEmergencyAccessInviteToken, { emergencyAccessId, email }))) throw invalid();
+    return emergencyAccessId;
   }
 
   async profile(auth: AuthContext): Promise<ProfileResponseDto> {

@@ -2,11 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } 
 import { AccessTokenGuard } from '../common/auth/access-token.guard';
 import { AuthContext } from '../common/auth/auth-context';
 import { Auth } from '../common/auth/auth.decorator';
+import { AttachmentResponseDto } from '../attachments/dto/attachment-response.dto';
 import { ListResponseDto } from '../common/http/list-response';
 import { IdParamDto } from '../common/validation/id-param.dto';
 import { PolicyResponseDto } from '../organizations/dto/organization-response.dto';
 import {
-  EmergencyAccessAcceptRequestDto, EmergencyAccessConfirmRequestDto, EmergencyAccessInviteRequestDto, EmergencyAccessPasswordRequestDto, EmergencyAccessUpdateRequestDto,
+  EmergencyAccessAcceptRequestDto, EmergencyAccessAttachmentParamsDto, EmergencyAccessConfirmRequestDto, EmergencyAccessInviteRequestDto, EmergencyAccessPasswordRequestDto, EmergencyAccessUpdateRequestDto,
 } from './dto/emergency-access-request.dto';
 import {
   EmergencyAccessGranteeDetailsResponseDto, EmergencyAccessGrantorDetailsResponseDto, EmergencyAccessResponseDto, EmergencyAccessTakeoverResponseDto,
@@ -106,6 +107,12 @@ export class EmergencyAccessController {
   @HttpCode(200)
   view(@Auth() auth: AuthContext, @Param() { id }: IdParamDto): Promise<EmergencyAccessViewResponseDto> {
     return this.emergencyAccess.view(auth, id);
+  }
+
+  /** The official GetAttachmentData: one attachment of the grantor's own cipher, with a fresh download link. */
+  @Get(':id/:cipherId/attachment/:attachmentId')
+  attachment(@Auth() auth: AuthContext, @Param() { id, cipherId, attachmentId }: EmergencyAccessAttachmentParamsDto): Promise<AttachmentResponseDto> {
+    return this.emergencyAccess.attachment(auth, id, cipherId, attachmentId);
   }
 
   @Post(':id/takeover')

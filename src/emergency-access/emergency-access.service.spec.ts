@@ -8,6 +8,8 @@ import { UnitOfWork } from '../db/unit-of-work';
 import { EventBus } from '../event-bus/event-bus.service';
 import { EmergencyAccessJobs } from './emergency-access.jobs';
 import { EmergencyAccessService } from './emergency-access.service';
+import { EmergencyInviteTokens } from './emergency-invite-tokens';
+import { EmergencyRegistrationInvites } from './emergency-registration-invites';
 
 const DAY = 24 * 3600_000;
 
@@ -92,6 +94,26 @@ describe('EmergencyAccessService', () => {
     await h.get(UnitOfWork).run((tx) => h.get(EventBus).emit(tx, 'UserRegistered', { userId: later.id, email: later.email, inviteMemberId: null }));
     const linked = (await row(pending!.id))!;
     expect([Number(linked.status), linked.granteeId]).toEqual([EmergencyAccessStatus.Accepted, later.id]);
+  });
+
+  it('registration port: a valid token for a pending invitation of that address and grant only; the grant named by UserRegistered is accepted', async () => {
+    const email = `invited-${Date.now()}@example.com`;
+    await service.invite(grantor.auth, { email, type: 0, waitTimeDays: 1 });
+    const [pending] = (await service.trusted(grantor.auth)).data;
+    const port = h.get(EmergencyRegistrationInvites);
+    const { token } = h.get(EmergencyInviteTokens).issue(pending!.id, grantor.id, email);
+    expect(await port.isValid(token, { emergencyAccessId: pending!.id.toUpperCase(), email: email.toUpperCase() })).toBe(true);
+    expect(await port.isValid(token, { emergencyAccessId: pending!.id, email: stranger.email })).toBe(false);
+    expect(await port.isValid(token, { emergencyAccessId: grantor.id, email })).toBe(false);
+    expect(await port.isValid(`${token}x`, { emergencyAccessId: pending!.id, email })).toBe(false);
+    // A token for a grant of another grantor (claims that do not match the row).
+    expect(await port.isValid(h.get(EmergencyInviteTokens).issue(pending!.id, stranger.id, email).token, { emergencyAccessId: pending!.id, email })).toBe(false);
+    const later = await h.newUser({ email });
+    await h.get(UnitOfWork).run((tx) => h.get(EventBus).emit(tx, 'UserRegistered', { userId: later.id, email: later.email, inviteMemberId: null, emergencyAccessId: pending!.id }));
+    const accepted = (await row(pending!.id))!;
+    expect([Number(accepted.status), accepted.granteeId]).toEqual([EmergencyAccessStatus.Accepted, later.id]);
+    // Taken: the token no longer opens registration.
+    expect(await port.isValid(token, { emergencyAccessId: pending!.id, email })).toBe(false);
   });
 
   it('walks the states: confirm only from Accepted by the grantor, initiate only by the grantee from Confirmed', async () => {

@@ -6,6 +6,9 @@ import { AccountsQueryService } from '../accounts/accounts-query.service';
 import { AccountsService } from '../accounts/accounts.service';
 import { normalizeEmail } from '../accounts/email';
 import { hashMasterPasswordHash } from '../accounts/password-hasher';
+import { AttachmentLinks, FRESH_LINK_SECONDS } from '../attachments/attachment-links.service';
+import { AttachmentsRepository } from '../attachments/attachments.repository';
+import { AttachmentResponseDto, toAttachmentResponse } from '../attachments/dto/attachment-response.dto';
 import { CiphersQueryService } from '../ciphers/ciphers-query.service';
 import { AuthContext } from '../common/auth/auth-context';
 import { ErrorCode } from '../common/errors/error-code';
@@ -82,6 +85,8 @@ export class EmergencyAccessService {
     private readonly inviteTokens: EmergencyInviteTokens,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly attachmentLinks: AttachmentLinks,
+    private readonly attachments: AttachmentsRepository,
   ) {}
 
   // --- lists and reads ---
@@ -312,6 +317,23 @@ export class EmergencyAccessService {
     });
   }
 
+  /**
+   * GET {id}/{cipherId}/attachment/{attachmentId} (official GetAttachmentDownloadAsync): one attachment of one of
+   * the grantor's own items, with a fresh one-minute download link. The grant must be the caller's approved View
+   * grant (else 400, as {id}/view); an organization item, another user's item or an unknown attachment is 404.
+   */
+  async attachment(auth: AuthContext, id: string, cipherId: string, attachmentId: string): Promise<AttachmentResponseDto> {
+    this.requireAllowed();
+    return this.uow.read(async (db) => {
+      const row = await this.requireApproved(db, auth, id, EmergencyAccessType.View);
+      const visible = await this.ciphers.findVisible(db, row.grantorId, cipherId);
+      if (!visible || visible.cipher.organizationId !== null) throw new VaultError(ErrorCode.CipherNotFound);
+      const attachment = await this.attachments.find(db, visible.cipher.id, attachmentId);
+      if (!attachment) throw new VaultError(ErrorCode.AttachmentNotFound);
+      return toAttachmentResponse(attachment, this.attachmentLinks.url(visible.cipher.id, attachment.id, FRESH_LINK_SECONDS));
+    });
+  }
+
   /** POST {id}/takeover: the grantor's KDF settings and the wrapped user key, to derive and wrap a new master key. */
   async takeover(auth: AuthContext, id: string): Promise<EmergencyAccessTakeoverResponseDto> {
     this.requireAllowed();
@@ -372,16 +394,27 @@ export class EmergencyAccessService {
 
   /**
    * A new account links the invitations waiting for its address, so that they go with the account and its owner
-   * can accept them; without mail it accepts them at once, as Vaultwarden does at registration.
+   * can accept them; without mail it accepts them at once, as Vaultwarden does at registration. The invitation whose
+   * token came with the registration (`emergencyAccessId`) is accepted at once in any case, and its grantor told.
    */
   @OnDomainEvent('UserRegistered', { phase: 'inTransaction' })
   async onUserRegistered(event: DomainEventMap['UserRegistered'], tx: Tx): Promise<void> {
     const rows = await this.repo.linkInvitations(tx.manager, event.userId, normalizeEmail(event.email), this.clock.now());
-    if (this.mail.enabled || !this.config.emergencyAccess.allowed) return;
+    if (!this.config.emergencyAccess.allowed) return;
+    // The token of `emergencyAccessId` came with the registration (checked by EmergencyRegistrationInvites).
+    const accepted = this.mail.enabled ? rows.filter((row) => row.id === event.emergencyAccessId) : rows;
+    if (accepted.length === 0) return;
     const grantee = await this.users.findById(tx.manager, event.userId);
     if (!grantee) return;
-    for (const row of rows) await this.acceptRow(tx, row, grantee);
+    for (const row of accepted) {
+      await this.acceptRow(tx, row, grantee);
+      if (row.id !== event.emergencyAccessId) continue;
+      const grantor = await this.users.findById(tx.manager, row.grantorId);
+      if (grantor) await this.mailIf(tx, grantor.email, 'emergency-access-accepted', { granteeEmail: grantee.email });
+      log.info({ emergencyAccessId: row.id, granteeId: grantee.id }, 'emergency_access.accepted_at_registration');
+    }
   }
+
 
   // --- helpers ---
 

@@ -83,7 +83,7 @@ export type DomainEventMap = {
    * An account was created (organizations turn pending invitations to its email into memberships).
    * `inviteMemberId`: the invitation whose accept token came with the registration (checked), else null.
    */
-  UserRegistered: { userId: string; email: string; inviteMemberId?: string | null };
+  UserRegistered: { userId: string; email: string; inviteMemberId?: string | null; emergencyAccessId?: string | null };
   /**
    * The user's last two-step login provider went (turned off, removed, or the recovery code used): organizations
    * revoke the memberships that "Require two-step login" binds. `actor`: null for the anonymous recovery form.

@@ -4,6 +4,7 @@
 // items and takes the account over (new master password; A's devices are logged out). Then the refusals, and
 // EMERGENCY_ACCESS_ALLOWED=false.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { AccountsService } from '../../src/accounts/accounts.service';
 import { EmergencyAccessJobs } from '../../src/emergency-access/emergency-access.jobs';
 import { capturedLogs, createTestApp, TestApp } from '../support/app';
 import { fetchLink, sha256, uploadAttachment } from '../support/attachments';
@@ -11,7 +12,7 @@ import { HubClient } from '../support/hub-client';
 import { addMembers, call, connectHub, createOrganization, Json, newPerson, PASSWORD, Person } from '../support/org-harness';
 import { ReceivedMail, TestSmtpServer } from '../support/smtp-server';
 import {
-  createLoginItem, decryptType2Text, makePbkdf2Account, registerAccount, decryptType4, encryptType2, encryptType4, HttpError, masterPasswordHash, passwordLogin, pbkdf2MasterKey,
+  createLoginItem, createPbkdf2User, decodeJwtPayload, decryptType2Text, makePbkdf2Account, registerAccount, decryptType4, encryptType2, encryptType4, HttpError, masterPasswordHash, passwordLogin, pbkdf2MasterKey,
   stretchMasterKey, TestAccount, unwrapUserKey, WEB_VAULT,
 } from '../support/test-crypto';
 import { withClockShifted } from '../support/clock';
@@ -281,6 +282,63 @@ describe('emergency access (mail off)', () => {
     expect((await call(t, b.token, 'POST', `/api/emergency-access/${id}/view`)).body.message).toBe(NOT_VALID);
   });
 
+  it('GET {id}/{cipherId}/attachment/{attachmentId}: the approved View grantee gets a download link to the grantor\'s own attachment, nobody else', async () => {
+    const [a, b, c, stranger, other] = [await newPerson(t, 'grantor'), await newPerson(t, 'viewer'), await newPerson(t, 'heir'), await newPerson(t, 'stranger'), await newPerson(t, 'org-owner')];
+    const attach = async (token: string, cipher: Json, key: Buffer, bytes: Buffer): Promise<string> => {
+      const announced = await call(t, token, 'POST', `/api/ciphers/${cipher.id}/attachment/v2`, {
+        key: encryptType2(randomBytes(64), key), fileName: encryptType2('scan.pdf', key), fileSize: bytes.length, adminRequest: false, lastKnownRevisionDate: cipher.revisionDate,
+      });
+      expect(announced.status).toBe(200);
+      expect((await uploadAttachment(t, token, cipher.id as string, announced.body.attachmentId as string, bytes, 'scan.pdf')).status).toBe(200);
+      return announced.body.attachmentId as string;
+    };
+    const item = await createLoginItem(t.baseUrl, a.token, a.account, { name: 'Bank', username: 'ann', password: 'pw', uri: 'https://bank.example' });
+    const bytes = randomBytes(3000);
+    const attachmentId = await attach(a.token, item, a.account.secrets.userKey, bytes);
+    // An organization item A sees, with an attachment; and an item of a stranger, with one.
+    const org = await createOrganization(t, other, 'Other Org');
+    await addMembers(t, other, org, [a], { collections: [{ id: org.collectionId, readOnly: false, hidePasswords: false, manage: false }] });
+    const shared = await call(t, other.token, 'POST', '/api/ciphers/create', {
+      cipher: { type: 2, name: encryptType2('Shared note', org.key), secureNote: { type: 0 }, organizationId: org.id, reprompt: 0 }, collectionIds: [org.collectionId],
+    });
+    expect(shared.status).toBe(200);
+    const sharedAttachment = await attach(other.token, shared.body as Json, org.key, randomBytes(100));
+    const foreign = await createLoginItem(t.baseUrl, stranger.token, stranger.account, { name: 'Foreign', username: 's', password: 'p', uri: 'https://s.example' });
+    const foreignAttachment = await attach(stranger.token, foreign, stranger.account.secrets.userKey, randomBytes(100));
+
+    const id = await grant(a, b, VIEW, 7);
+    const path = (grantId: string, cipherId: string, attId: string): string => `/api/emergency-access/${grantId}/${cipherId}/attachment/${attId}`;
+    // Confirmed, then asked, but not approved: refused as the other grant routes.
+    expect(await call(t, b.token, 'GET', path(id, item.id as string, attachmentId))).toMatchObject({ status: 400, body: { message: NOT_VALID } });
+    expect((await call(t, b.token, 'POST', `/api/emergency-access/${id}/initiate`)).status).toBe(200);
+    expect(await call(t, b.token, 'GET', path(id, item.id as string, attachmentId))).toMatchObject({ status: 400, body: { message: NOT_VALID } });
+    expect((await call(t, a.token, 'POST', `/api/emergency-access/${id}/approve`)).status).toBe(200);
+
+    const got = await call(t, b.token, 'GET', path(id, item.id as string, attachmentId));
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ object: 'attachment', id: attachmentId, size: String(bytes.length), url: expect.stringContaining(`/attachments/${item.id}/${attachmentId}?token=`) });
+    expect(decryptType2Text(got.body.fileName as string, a.account.secrets.userKey)).toBe('scan.pdf');
+    expect(await fetchLink(got.body.url as string)).toEqual({ status: 200, sha: sha256(bytes) });
+
+    // Another user with the grant's id, the grantor itself: 400. An organization item, someone else's item, an unknown attachment: 404.
+    for (const who of [stranger, a]) expect(await call(t, who.token, 'GET', path(id, item.id as string, attachmentId))).toMatchObject({ status: 400, body: { message: NOT_VALID } });
+    expect((await call(t, b.token, 'GET', path(id, shared.body.id as string, sharedAttachment))).status).toBe(404);
+    expect((await call(t, b.token, 'GET', path(id, foreign.id as string, foreignAttachment))).status).toBe(404);
+    expect((await call(t, b.token, 'GET', path(id, item.id as string, 'nosuchattachment'))).status).toBe(404);
+    expect((await call(t, b.token, 'GET', path(id, randomUUID(), attachmentId))).status).toBe(404);
+    expect((await call(t, b.token, 'GET', path('not-a-uuid', item.id as string, attachmentId))).status).toBe(400);
+
+    // An approved Takeover grant does not serve attachments.
+    const takeoverId = await grant(a, c, TAKEOVER, 1);
+    expect((await call(t, c.token, 'POST', `/api/emergency-access/${takeoverId}/initiate`)).status).toBe(200);
+    expect((await call(t, a.token, 'POST', `/api/emergency-access/${takeoverId}/approve`)).status).toBe(200);
+    expect(await call(t, c.token, 'GET', path(takeoverId, item.id as string, attachmentId))).toMatchObject({ status: 400, body: { message: NOT_VALID } });
+
+    // Rejected, the View grant serves nothing any more.
+    expect((await call(t, a.token, 'POST', `/api/emergency-access/${id}/reject`)).status).toBe(200);
+    expect(await call(t, b.token, 'GET', path(id, item.id as string, attachmentId))).toMatchObject({ status: 400, body: { message: NOT_VALID } });
+  });
+
   it('a takeover removes the grantor from organizations it does not own, keeps its ownerships, and answers those policies', async () => {
     const [a, b, other] = [await newPerson(t, 'grantor'), await newPerson(t, 'heir'), await newPerson(t, 'org-owner')];
     const foreign = await createOrganization(t, other, 'Foreign Org');
@@ -308,6 +366,105 @@ describe('emergency access (mail off)', () => {
     expect(ownMembers.map((m) => m.email)).toContain(a.account.email);
   });
 
+});
+
+/**
+ * Registration as the web vault finishes it for an address invited as an emergency contact (the accept-emergency
+ * link, signed out): no email verification token, the invitation's token and grant id instead
+ * (RegisterFinishRequest.acceptEmergencyAccessInviteToken / acceptEmergencyAccessId).
+ */
+function registerWithEmergencyInvite(t: TestApp, account: TestAccount, invite: { token: string; id: string }): Promise<{ status: number; body: Json }> {
+  const kdf = { kdfType: 0, iterations: account.kdf.iterations };
+  return call(t, null, 'POST', '/identity/accounts/register/finish', {
+    email: account.email, masterPasswordHash: account.masterPasswordHash, masterPasswordHint: '', userSymmetricKey: account.wrappedUserKey,
+    userAsymmetricKeys: { publicKey: account.publicKey, encryptedPrivateKey: account.wrappedPrivateKey },
+    masterPasswordAuthentication: { kdf, masterPasswordAuthenticationHash: account.masterPasswordHash, salt: account.email },
+    masterPasswordUnlock: { kdf, masterKeyWrappedUserKey: account.wrappedUserKey, salt: account.email },
+    acceptEmergencyAccessInviteToken: invite.token, acceptEmergencyAccessId: invite.id,
+  });
+}
+
+describe('emergency access: registering with the invitation (mail on, SIGNUPS_ALLOWED=false)', () => {
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start({ security: 'off' });
+    t = await createTestApp(smtp.env({ SIGNUPS_ALLOWED: 'false', EMERGENCY_REQUEST_TIMEOUT_SCHEDULE: '', EMERGENCY_NOTIFICATION_REMINDER_SCHEDULE: '' }));
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+  });
+
+  /** Signups are closed: the grantor gets in through an admin invitation. */
+  async function grantor(): Promise<Person> {
+    const email = `grantor-${randomUUID()}@example.com`;
+    await t.app.get(AccountsService).inviteByAdmin(email);
+    const account = await createPbkdf2User(t.baseUrl, email, PASSWORD, 5_000);
+    const token = (await login(t, account)).access_token;
+    return { account, token, userId: String(decodeJwtPayload(token).sub) };
+  }
+
+  it('the invited address registers with the mailed token (verified), and the invitation is accepted at once; forged tokens and other addresses are refused', async () => {
+    const a = await grantor();
+    const invitee = makePbkdf2Account(`contact-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    // Signups are closed to this address.
+    expect((await call(t, null, 'POST', '/identity/accounts/register/send-verification-email', { email: invitee.email, name: 'x', receiveMarketingEmails: false })).status).toBe(400);
+    expect((await call(t, a.token, 'POST', '/api/emergency-access/invite', { email: invitee.email, type: VIEW, waitTimeDays: 3 })).status).toBe(200);
+    const [pending] = (await call(t, a.token, 'GET', '/api/emergency-access/trusted')).body.data as Json[];
+    expect(pending).toMatchObject({ status: 0, granteeId: null, email: invitee.email });
+    const mail = await smtp.waitFor('the invitation', () => smtp.mailsTo(invitee.email).find((m) => m.subject.startsWith('Emergency access contact invited')));
+    const { query } = acceptLink(mail);
+    const token = query.get('token')!;
+    expect(query.get('id')).toBe(pending.id);
+
+    // Refused (400, nothing registered): a forged token, the token for another address or another grant, one field alone.
+    // One character of the signature changed.
+    const forged = `${token.slice(0, -10)}${token.slice(-10, -9) === 'A' ? 'B' : 'A'}${token.slice(-9)}`;
+    const other = makePbkdf2Account(`other-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    for (const [account, invite] of [
+      [invitee, { token: forged, id: pending.id as string }],
+      [invitee, { token: 'not.a.token', id: pending.id as string }],
+      [other, { token, id: pending.id as string }],
+      [invitee, { token, id: randomUUID() }],
+    ] as const) {
+      expect(await registerWithEmergencyInvite(t, account, invite)).toMatchObject({ status: 400, body: { message: 'Invalid accept emergency access invite token.' } });
+    }
+    const alone = await call(t, null, 'POST', '/identity/accounts/register', {
+      email: invitee.email, masterPasswordHash: invitee.masterPasswordHash, key: invitee.wrappedUserKey, kdf: 0, kdfIterations: 5_000,
+      keys: { publicKey: invitee.publicKey, encryptedPrivateKey: invitee.wrappedPrivateKey }, acceptEmergencyAccessInviteToken: token,
+    });
+    expect(alone.status).toBe(400);
+    expect((await login(t, invitee).then(() => null, (e: unknown) => e))).toBeInstanceOf(HttpError);
+    expect((await login(t, other).then(() => null, (e: unknown) => e))).toBeInstanceOf(HttpError);
+
+    // The real token registers the invited address: verified, the grant accepted, the grantor told.
+    expect(await registerWithEmergencyInvite(t, invitee, { token, id: pending.id as string })).toMatchObject({ status: 200 });
+    const session = await login(t, invitee);
+    const b = session.access_token;
+    expect((await call(t, b, 'GET', '/api/accounts/profile')).body).toMatchObject({ email: invitee.email, emailVerified: true });
+    const userId = (await call(t, b, 'GET', '/api/accounts/profile')).body.id as string;
+    expect((await call(t, a.token, 'GET', `/api/emergency-access/${pending.id}`)).body).toMatchObject({ status: 1, granteeId: userId });
+    expect((await call(t, b, 'GET', '/api/emergency-access/granted')).body.data).toEqual([expect.objectContaining({ id: pending.id, status: 1, grantorId: a.userId })]);
+    await smtp.waitFor('the accepted mail', () => smtp.mailsTo(a.account.email).find((m) => m.subject.startsWith('Accepted Emergency Access')));
+    // The token does not register twice, nor accept again.
+    expect((await registerWithEmergencyInvite(t, invitee, { token, id: pending.id as string })).status).toBe(400);
+    expect((await call(t, b, 'POST', `/api/emergency-access/${pending.id}/accept`, { token })).status).toBe(400);
+    // The grantor confirms the new contact as any other.
+    const confirmed = await call(t, a.token, 'POST', `/api/emergency-access/${pending.id}/confirm`, { key: encryptType4(a.account.secrets.userKey, invitee.publicKey) });
+    expect(confirmed).toMatchObject({ status: 200, body: { status: 2 } });
+  });
+
+  it('a deleted invitation no longer opens registration', async () => {
+    const a = await grantor();
+    const invitee = makePbkdf2Account(`revoked-${randomUUID()}@example.com`, PASSWORD, 5_000);
+    expect((await call(t, a.token, 'POST', '/api/emergency-access/invite', { email: invitee.email, type: TAKEOVER, waitTimeDays: 1 })).status).toBe(200);
+    const mail = await smtp.waitFor('the invitation', () => smtp.mailsTo(invitee.email).find((m) => m.subject.startsWith('Emergency access contact invited')));
+    const { query } = acceptLink(mail);
+    expect((await call(t, a.token, 'DELETE', `/api/emergency-access/${query.get('id')}`)).status).toBe(200);
+    expect((await registerWithEmergencyInvite(t, invitee, { token: query.get('token')!, id: query.get('id')! })).status).toBe(400);
+  });
 });
 
 describe('emergency access: EMERGENCY_ACCESS_ALLOWED=false', () => {

@@ -51,6 +51,9 @@ export class RegisterDto {
   /** An organization invitation (the token of the invite link, with its member id): the invited address may register. */
   @IsOptional() @IsString() @MaxLength(8192) orgInviteToken?: string | null;
   @IsOptional() @IsUUID('all') organizationUserId?: string | null;
+  /** An emergency access invitation (the token of the accept-emergency link, with the grant's id): likewise. */
+  @IsOptional() @IsString() @MaxLength(8192) acceptEmergencyAccessInviteToken?: string | null;
+  @IsOptional() @IsUUID('all') acceptEmergencyAccessId?: string | null;
 }
 
 /** POST /identity/accounts/register/verification-email-clicked: the web vault opened the emailed link. */

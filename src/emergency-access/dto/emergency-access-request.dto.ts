@@ -1,4 +1,4 @@
-import { Allow, IsDefined, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsDefined, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 /** Wait times the official request models accept (Range(1, short.MaxValue)). */
 const MAX_WAIT_TIME_DAYS = 32_767;
@@ -66,4 +66,18 @@ export class EmergencyAccessPasswordRequestDto {
   @IsNotEmpty()
   @MaxLength(10_000)
   key!: string;
+}
+
+/** GET /api/emergency-access/{id}/{cipherId}/attachment/{attachmentId}: the grant, the grantor's cipher, the attachment. */
+export class EmergencyAccessAttachmentParamsDto {
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+
+  @IsUUID('all', { message: 'cipherId must be a UUID' })
+  cipherId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  attachmentId!: string;
 }
