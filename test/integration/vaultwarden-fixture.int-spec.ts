@@ -31,7 +31,13 @@ interface Manifest {
     id: string; accessId: string; owner: string; type: number; name: string; text?: string; fileId?: string; fileName?: string;
     plaintextSha256?: string; encryptedSha256?: string; keyMaterialB64Url: string; password?: string; accessCount?: number; maxAccessCount?: number;
   }>;
-  organizations: Array<{ id: string; name: string; members: Array<{ email: string; status: number; type: number }>; collections: Array<{ id: string; name: string }> }>;
+  organizations: Array<{
+    id: string; name: string; members: Array<{ email: string; memberId: string; userId: string; status: number; type: number }>; collections: Array<{ id: string; name: string }>;
+    groups: Array<{ id: string; name: string; collections: Array<{ id: string; readOnly: boolean; hidePasswords: boolean; manage: boolean }>; members: string[] }>;
+    policies: Array<{ id: string; type: number; enabled: boolean; data: Record<string, unknown> | null }>;
+  }>;
+  twoFactor: { webAuthn: { userEmail: string; keyId: number; keyName: string; credentialId: string; publicJwk: { x: string; y: string }; counter: number } };
+  authRequests: Array<{ id: string; userEmail: string; deviceIdentifier: string; deviceType: number; publicKey: string }>;
   emergencyAccess: Array<{ id: string; grantor: string; grantee: string; status: number }>;
   cli: { appDataDir: string; email: string };
   tokens: { accessToken: string; refreshToken: string; deviceIdentifier: string; userEmail: string; accessTokenExpiresAt: string };
@@ -102,7 +108,7 @@ describe('Vaultwarden fixture (issue 21)', () => {
   });
 
   it('has the users with their KDF settings and key pairs', () => {
-    expect(manifest.users).toHaveLength(3);
+    expect(manifest.users).toHaveLength(4);
     for (const user of manifest.users) {
       const row = one('SELECT * FROM users WHERE uuid = ?', user.userId);
       expect(row).toMatchObject({ email: user.email, client_kdf_type: user.kdf.kdfType, client_kdf_iter: user.kdf.iterations });
@@ -168,7 +174,8 @@ describe('Vaultwarden fixture (issue 21)', () => {
   });
 
   it('has the Sends and the file Send bytes', () => {
-    expect(manifest.sends.map((s) => s.type).sort()).toEqual([0, 0, 1]);
+    expect(manifest.sends.map((s) => s.type).sort()).toEqual([0, 0, 1, 1]);
+    expect(manifest.sends.some((s) => s.type === 1 && s.password !== undefined)).toBe(true);
     for (const send of manifest.sends) {
       const row = one('SELECT * FROM sends WHERE uuid = ?', send.id);
       expect(row).toMatchObject({ atype: send.type, user_uuid: userId(send.owner) });
@@ -203,16 +210,73 @@ describe('Vaultwarden fixture (issue 21)', () => {
   it('has the organization with a confirmed member, its collection, and the emergency access grant', () => {
     for (const org of manifest.organizations) {
       expect(one('SELECT name FROM organizations WHERE uuid = ?', org.id)?.name).toBe(org.name);
-      for (const member of org.members) {
+      for (const member of org.members.filter((m) => m.status === 2 && m.type !== 4)) {
         expect(one('SELECT status, atype FROM users_organizations WHERE org_uuid = ? AND user_uuid = ?', org.id, userId(member.email)))
           .toEqual({ status: member.status, atype: member.type });
       }
-      expect(org.members.every((m) => m.status === 2)).toBe(true);
+      expect(org.members.filter((m) => m.status === 2).length).toBeGreaterThanOrEqual(2);
       for (const collection of org.collections) expect(one('SELECT org_uuid FROM collections WHERE uuid = ?', collection.id)?.org_uuid).toBe(org.id);
     }
     for (const grant of manifest.emergencyAccess) {
       expect(one('SELECT grantor_uuid, grantee_uuid, status FROM emergency_access WHERE uuid = ?', grant.id))
         .toEqual({ grantor_uuid: userId(grant.grantor), grantee_uuid: userId(grant.grantee), status: grant.status });
+    }
+  });
+
+  it('has a Manager, a revoked member, an invitation to an address with no account, a group with collection access, a policy', () => {
+    const org = manifest.organizations[0];
+    if (!org) throw new Error('no organization');
+    const member = (email: string) => {
+      const m = org.members.find((x) => x.email === email);
+      if (!m) throw new Error(`manifest: ${email} is no member`);
+      return one('SELECT * FROM users_organizations WHERE uuid = ?', m.memberId);
+    };
+    // the API shows Manager as Custom (4) and a revoked member as -1; the rows keep 3 and status - 128
+    expect(org.members.find((m) => m.email === 'dave@example.com')).toMatchObject({ status: 2, type: 4 });
+    expect(member('dave@example.com')).toMatchObject({ status: 2, atype: 3, access_all: 0 });
+    expect(org.members.find((m) => m.email === 'carol@example.com')).toMatchObject({ status: -1, type: 2 });
+    expect(member('carol@example.com')).toMatchObject({ status: 1 - 128, atype: 2 });
+    expect(org.members.find((m) => m.email === 'erin@example.com')).toMatchObject({ status: 0, type: 2 });
+    expect(member('erin@example.com')).toMatchObject({ status: 0, atype: 2 });
+    expect(manifest.users.some((u) => u.email === 'erin@example.com')).toBe(false);
+    expect(one('SELECT email, password_hash FROM users WHERE email = ?', 'erin@example.com')).toEqual({ email: 'erin@example.com', password_hash: Buffer.alloc(0) });
+    expect(one('SELECT email FROM invitations WHERE email = ?', 'erin@example.com')).toEqual({ email: 'erin@example.com' });
+
+    expect(org.groups).toHaveLength(1);
+    for (const group of org.groups) {
+      expect(one('SELECT organizations_uuid, name, access_all FROM groups WHERE uuid = ?', group.id)).toEqual({ organizations_uuid: org.id, name: group.name, access_all: 0 });
+      const members = all('SELECT users_organizations_uuid AS m FROM groups_users WHERE groups_uuid = ?', group.id).map((r) => r.m);
+      expect(members).toEqual(group.members.map((email) => org.members.find((m) => m.email === email)?.memberId));
+      const access = all('SELECT collections_uuid AS id, read_only, hide_passwords, manage FROM collections_groups WHERE groups_uuid = ?', group.id);
+      expect(access).toEqual(group.collections.map((c) => ({ id: c.id, read_only: Number(c.readOnly), hide_passwords: Number(c.hidePasswords), manage: Number(c.manage) })));
+      // the Manager has the collection only through the group
+      for (const email of group.members) {
+        const memberId = org.members.find((m) => m.email === email)?.memberId;
+        expect(all('SELECT 1 AS x FROM users_collections WHERE user_uuid = ?', userId(email))).toEqual([]);
+        expect(memberId).toBeDefined();
+      }
+    }
+    expect(org.policies).toHaveLength(1);
+    for (const policy of org.policies) {
+      const row = one('SELECT org_uuid, atype, enabled, data FROM org_policies WHERE uuid = ?', policy.id);
+      expect({ ...row, data: JSON.parse(String(row?.data)) }).toEqual({ org_uuid: org.id, atype: policy.type, enabled: Number(policy.enabled), data: policy.data });
+    }
+  });
+
+  it('has the WebAuthn security key and the pending login-with-device request', () => {
+    const { webAuthn } = manifest.twoFactor;
+    const row = one('SELECT enabled, data FROM twofactor WHERE user_uuid = ? AND atype = 7', userId(webAuthn.userEmail));
+    expect(row?.enabled).toBe(1);
+    const keys = JSON.parse(String(row?.data)) as Array<{ id: number; name: string; credential: { cred: { cred_id: string; counter: number; cred: { key: { EC_EC2: { x: string; y: string } } } } } }>;
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ id: webAuthn.keyId, name: webAuthn.keyName });
+    expect(keys[0]?.credential.cred).toMatchObject({ cred_id: webAuthn.credentialId, counter: webAuthn.counter, cred: { key: { EC_EC2: webAuthn.publicJwk } } });
+
+    expect(manifest.authRequests).toHaveLength(1);
+    for (const request of manifest.authRequests) {
+      expect(one('SELECT user_uuid, request_device_identifier, device_type, public_key, approved FROM auth_requests WHERE uuid = ?', request.id)).toEqual({
+        user_uuid: userId(request.userEmail), request_device_identifier: request.deviceIdentifier, device_type: request.deviceType, public_key: request.publicKey, approved: null,
+      });
     }
   });
 
