@@ -4,14 +4,10 @@ import { Allow, IsDefined, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, IsU
 const MAX_WAIT_TIME_DAYS = 32_767;
 
 /**
- * POST /api/emergency-access/invite (official EmergencyAccessInviteRequestModel). `type` is a number or its name
- * ("0"/"View", "1"/"Takeover", as Vaultwarden reads it): checked by the service, which answers Vaultwarden's message.
+ * What an invitation and an update both carry: the access `type` (a number or its name, "0"/"View", "1"/"Takeover",
+ * as Vaultwarden reads it: checked by the service, which answers Vaultwarden's message) and the wait time.
  */
-export class EmergencyAccessInviteRequestDto {
-  @IsEmail({}, { message: 'The Email field is not a supported e-mail address format.' })
-  @MaxLength(256)
-  email!: string;
-
+abstract class EmergencyAccessGrantRequestDto {
   @IsDefined()
   @Allow()
   type!: unknown;
@@ -22,17 +18,15 @@ export class EmergencyAccessInviteRequestDto {
   waitTimeDays!: number;
 }
 
+/** POST /api/emergency-access/invite (official EmergencyAccessInviteRequestModel). */
+export class EmergencyAccessInviteRequestDto extends EmergencyAccessGrantRequestDto {
+  @IsEmail({}, { message: 'The Email field is not a supported e-mail address format.' })
+  @MaxLength(256)
+  email!: string;
+}
+
 /** PUT/POST /api/emergency-access/{id} (official EmergencyAccessUpdateRequestModel). */
-export class EmergencyAccessUpdateRequestDto {
-  @IsDefined()
-  @Allow()
-  type!: unknown;
-
-  @IsInt()
-  @Min(1)
-  @Max(MAX_WAIT_TIME_DAYS)
-  waitTimeDays!: number;
-
+export class EmergencyAccessUpdateRequestDto extends EmergencyAccessGrantRequestDto {
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
