@@ -82,7 +82,10 @@ describe('import a Vaultwarden data folder (npm run import:vaultwarden)', () => 
     const summary = await runImport(configFor(target), { vaultwardenFolder: source, progress: (line) => output.push(line) });
     output.push(formatReport(summary));
     // groups on, as on the Vaultwarden that made the fixture
-    t = await createTestApp({ DATA_FOLDER: target, DOMAIN, ORG_GROUPS_ENABLED: 'true' }, { port: 8910 });
+    // The purges of expired login requests and Sends stay off: by real time the fixture's pending request (and, a month
+    // after the fixture was made, its Sends) are expired, and the jobs would delete them before the tests look at them
+    // at the fixture's time.
+    t = await createTestApp({ DATA_FOLDER: target, DOMAIN, ORG_GROUPS_ENABLED: 'true', AUTH_REQUEST_PURGE_SCHEDULE: '', SEND_PURGE_SCHEDULE: '' }, { port: 8910 });
   });
 
   afterAll(async () => {
@@ -205,10 +208,11 @@ describe('import a Vaultwarden data folder (npm run import:vaultwarden)', () => 
         const password = send.password ? ['--passwordenv', 'SEND_PASSWORD'] : [];
         const env: Record<string, string> = send.password ? { SEND_PASSWORD: send.password } : {};
         if (send.type === 0) {
-          expect(await anonymous.run(['send', 'receive', send.url, ...password], 60_000, env)).toEqual({ code: 0, stdout: send.text, stderr: '' });
+          // Opened at the fixture's time: Vaultwarden gave its Sends 30 days before deletion.
+          expect(await atFixtureTime(() => anonymous.run(['send', 'receive', send.url, ...password], 60_000, env))).toEqual({ code: 0, stdout: send.text, stderr: '' });
         } else {
           const output = join(work, `${send.id}.out`);
-          expect((await anonymous.run(['send', 'receive', send.url, '--output', output, ...password], 60_000, env)).code).toBe(0);
+          expect((await atFixtureTime(() => anonymous.run(['send', 'receive', send.url, '--output', output, ...password], 60_000, env))).code).toBe(0);
           expect(sha256(readFileSync(output))).toBe(send.plaintextSha256);
           expect(sha256(readFileSync(join(t.config.sends.folder, send.id, String(send.fileId))))).toBe(send.encryptedSha256);
         }
@@ -218,8 +222,8 @@ describe('import a Vaultwarden data folder (npm run import:vaultwarden)', () => 
 
   /**
    * Runs `body` with the server's clock a minute after Vaultwarden issued the fixture's tokens, so that the tokens,
-   * refresh windows and remembered devices it made are checked as on the day of a real switch, however old the
-   * fixture is (its access token lived 2 hours, the rest 30 days).
+   * refresh windows, remembered devices, login requests and Sends it made are checked as on the day of a real switch,
+   * however old the fixture is (its access token lived 2 hours, login requests 15 minutes, the rest 30 days).
    */
   function atFixtureTime<T>(body: () => Promise<T>): Promise<T> {
     return withClockShifted(t, Date.parse(manifest.tokens.accessTokenIssuedAt) + 60_000 - Date.now(), body);
